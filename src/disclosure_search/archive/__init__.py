@@ -1,0 +1,1 @@
+"""Archive stage: WARC files written as received, and the SQLite catalog that points into them."""

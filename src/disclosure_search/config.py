@@ -1,0 +1,391 @@
+"""Settings: built once from defaults < TOML file < environment < flags, then passed explicitly."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from disclosure_search.errors import ConfigError
+from disclosure_search.models import CATEGORIES
+
+CONFIG_ENV = "DISCLOSURE_SEARCH_CONFIG"
+ENV_PREFIX = "DISCLOSURE_SEARCH_"
+DEFAULT_CONFIG_NAME = "disclosure-search.toml"
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """One site to crawl (a bureau, a city portal)."""
+
+    id: str
+    name: str
+    start_urls: tuple[str, ...]
+    list_url_pattern: str | None = None
+    detail_url_pattern: str | None = None
+    categories: tuple[tuple[str, str], ...] = ()
+    allowed_hosts: tuple[str, ...] = ()
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        """Hosts (``host:port``) this source may fetch from: the start URLs' plus any allowed."""
+        found = {urlsplit(u).netloc.lower() for u in self.start_urls}
+        return tuple(sorted(found | {h.lower() for h in self.allowed_hosts}))
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    """Politeness and limits for the crawler; every field is documented in the README."""
+
+    user_agent: str = "disclosure-search/0.1 (+https://github.com/disclosure-search)"
+    schedule: str = "0 2 * * *"
+    requests_per_second: float = 2.0
+    timeout_s: float = 20.0
+    full_sweep_days: int = 7
+    max_page_bytes: int = 10_000_000
+    max_attachment_bytes: int = 30_000_000
+    max_redirects: int = 5
+    retries: int = 2
+    retry_backoff_s: float = 1.0
+    known_streak: int = 20
+    warc_max_bytes: int = 100_000_000
+    obey_robots: bool = True
+    fetch_attachments: bool = True
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """The search site."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    secret_key: str = ""
+    per_page_max: int = 100
+    query_max_chars: int = 200
+    export_max_rows: int = 1_000_000
+    secure_cookies: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, resolved to absolute paths and typed values."""
+
+    data_dir: Path = Path("data")
+    timezone: str = "Asia/Shanghai"
+    crawl: CrawlSettings = field(default_factory=CrawlSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+    sources: tuple[SourceSettings, ...] = ()
+    config_path: Path | None = None
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.data_dir / "catalog.sqlite3"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def jobs_path(self) -> Path:
+        return self.data_dir / "jobs.sqlite3"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def source(self, source_id: str) -> SourceSettings:
+        """Return the source called ``source_id`` or raise ConfigError naming the known ones."""
+        for src in self.sources:
+            if src.id == source_id:
+                return src
+        known = ", ".join(s.id for s in self.sources) or "none configured"
+        raise ConfigError(f"unknown source {source_id!r} (known: {known})")
+
+
+_TOP_KEYS = {"data_dir", "timezone", "crawl", "web", "sources"}
+_SOURCE_KEYS = {
+    "id",
+    "name",
+    "start_urls",
+    "list_url_pattern",
+    "detail_url_pattern",
+    "categories",
+    "allowed_hosts",
+}
+
+
+def find_config(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """Find the config file: ``--config``, then ``$DISCLOSURE_SEARCH_CONFIG``, then ``./``."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    local = Path.cwd() / DEFAULT_CONFIG_NAME
+    return local if local.exists() else None
+
+
+def load_settings(
+    path: str | os.PathLike[str] | None = None,
+    overrides: dict[str, Any] | None = None,
+    environ: dict[str, str] | None = None,
+) -> Settings:
+    """Build Settings from defaults < TOML file < environment < ``overrides`` (flags).
+
+    Args:
+        path: the config file; found with :func:`find_config` when None.
+        overrides: dotted keys from command-line flags, e.g. ``{"web.port": 9000}``.
+        environ: environment to read ``DISCLOSURE_SEARCH_*`` from (default ``os.environ``).
+
+    Raises:
+        ConfigError: naming the key, and the line when it comes from the file.
+    """
+    config_path = find_config(path)
+    raw: dict[str, Any] = {}
+    text = ""
+    if config_path is not None:
+        try:
+            text = config_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(
+                f"config file {config_path} not found; create it or pass --config"
+            ) from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"{config_path}: not UTF-8 text") from None
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{config_path}: {exc}") from None
+    base = config_path.parent.resolve() if config_path else Path.cwd()
+    parser = _Parser(text, str(config_path or "<defaults>"))
+    settings = parser.settings(raw, base)
+    flat = _env_overrides(environ if environ is not None else dict(os.environ))
+    flat.update(overrides or {})
+    settings = _apply_overrides(settings, flat, base)
+    return replace(settings, config_path=config_path.resolve() if config_path else None)
+
+
+def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in environ.items():
+        if not key.startswith(ENV_PREFIX) or key == CONFIG_ENV:
+            continue
+        name = key[len(ENV_PREFIX) :].lower()
+        section, _, rest = name.partition("_")
+        if section in {"crawl", "web"} and rest:
+            out[f"{section}.{rest}"] = value
+        else:
+            out[name] = value
+    return out
+
+
+def _apply_overrides(settings: Settings, flat: dict[str, Any], base: Path) -> Settings:
+    for dotted, value in flat.items():
+        section, _, name = dotted.partition(".")
+        if not name:
+            if section == "data_dir":
+                settings = replace(settings, data_dir=(base / str(value)).resolve())
+            elif section == "timezone":
+                settings = replace(settings, timezone=_check_tz(str(value), dotted))
+            continue
+        target = getattr(settings, section, None)
+        if section not in {"crawl", "web"} or target is None:
+            continue
+        settings = replace(settings, **{section: _coerce_into(target, name, value, dotted)})
+    return settings
+
+
+def _coerce_into(target: Any, name: str, value: Any, where: str) -> Any:
+    types = {f.name: f.type for f in fields(target)}
+    if name not in types:
+        raise ConfigError(f"unknown setting {where!r}")
+    kind = types[name]
+    try:
+        if kind == "bool":
+            coerced: Any = value if isinstance(value, bool) else str(value).lower() in {
+                "1", "true", "yes", "on"}
+        elif kind == "int":
+            coerced = int(value)
+        elif kind == "float":
+            coerced = float(value)
+        else:
+            coerced = str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"setting {where!r} must be {kind}, got {value!r}") from None
+    return replace(target, **{name: coerced})
+
+
+def _check_tz(name: str, where: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{where}: unknown time zone {name!r} (e.g. 'Asia/Shanghai')") from None
+    return name
+
+
+class _Parser:
+    """Turns the TOML tree into Settings, naming file, key and line on every error."""
+
+    def __init__(self, text: str, filename: str) -> None:
+        self.lines = text.splitlines()
+        self.filename = filename
+
+    def fail(
+        self, key: str, message: str, table: str | None = None, nth: int = 0,
+        lookup: str | None = None,
+    ) -> ConfigError:
+        line = self.line_of(lookup or key.rsplit(".", 1)[-1], table, nth)
+        where = f"{self.filename}, line {line}" if line else self.filename
+        return ConfigError(f"{where}: {key}: {message}")
+
+    def line_of(self, key: str, table: str | None, nth: int) -> int | None:
+        """Line number of ``key`` inside ``[table]`` (of the nth ``[[sources]]``), or None."""
+        in_array = bool(table) and table.split(".")[0] == "sources"
+        current: str | None = None
+        index = -1
+        pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+        for number, line in enumerate(self.lines, 1):
+            header = re.match(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]", line)
+            if header:
+                current = header.group(2)
+                if header.group(1) == "[[" and current == "sources":
+                    index += 1
+                continue
+            if current == table and (not in_array or index == nth) and pattern.match(line):
+                return number
+        return None
+
+    def settings(self, raw: dict[str, Any], base: Path) -> Settings:
+        for key in raw:
+            if key not in _TOP_KEYS:
+                raise self.fail(key, f"unknown key (expected one of {sorted(_TOP_KEYS)})")
+        data_dir = raw.get("data_dir", "data")
+        if not isinstance(data_dir, str) or not data_dir:
+            raise self.fail("data_dir", "must be a non-empty string")
+        timezone = raw.get("timezone", "Asia/Shanghai")
+        if not isinstance(timezone, str):
+            raise self.fail("timezone", "must be a string such as 'Asia/Shanghai'")
+        try:
+            _check_tz(timezone, "timezone")
+        except ConfigError as exc:
+            raise self.fail("timezone", str(exc).split(": ", 1)[1]) from None
+        crawl = self.section(raw.get("crawl", {}), CrawlSettings(), "crawl")
+        web = self.section(raw.get("web", {}), WebSettings(), "web")
+        self.check_cron(crawl.schedule)
+        sources = raw.get("sources", [])
+        if not isinstance(sources, list):
+            raise self.fail("sources", "must be an array of tables: [[sources]]")
+        parsed = tuple(self.source(s, i) for i, s in enumerate(sources))
+        ids = [s.id for s in parsed]
+        for sid in ids:
+            if ids.count(sid) > 1:
+                raise self.fail("sources.id", f"duplicate source id {sid!r}", "sources")
+        return Settings(
+            data_dir=(base / data_dir).resolve(),
+            timezone=timezone,
+            crawl=crawl,
+            web=web,
+            sources=parsed,
+        )
+
+    def section(self, raw: Any, default: Any, name: str) -> Any:
+        if not isinstance(raw, dict):
+            raise self.fail(name, "must be a table")
+        types = {f.name: f.type for f in fields(default)}
+        values: dict[str, Any] = {}
+        for key, value in raw.items():
+            if key not in types:
+                known = ", ".join(sorted(types))
+                raise self.fail(f"{name}.{key}", f"unknown key (known: {known})", name)
+            values[key] = self.typed(f"{name}.{key}", value, types[key], name)
+        return replace(default, **values)
+
+    def typed(self, key: str, value: Any, kind: str, table: str | None) -> Any:
+        ok = {
+            "bool": isinstance(value, bool),
+            "int": isinstance(value, int) and not isinstance(value, bool),
+            "float": isinstance(value, (int, float)) and not isinstance(value, bool),
+            "str": isinstance(value, str),
+        }.get(kind, True)
+        if not ok:
+            raise self.fail(key, f"must be {kind}, got {value!r}", table)
+        if kind in {"int", "float"} and value < 0:
+            raise self.fail(key, f"must not be negative, got {value!r}", table)
+        return float(value) if kind == "float" else value
+
+    def check_cron(self, expr: str) -> None:
+        parts = expr.split()
+        if len(parts) != 5:
+            raise self.fail(
+                "crawl.schedule",
+                f"cron {expr!r} needs 5 fields (minute hour day month weekday)",
+                "crawl",
+            )
+        try:
+            from apscheduler.triggers.cron import CronTrigger
+
+            CronTrigger.from_crontab(expr)
+        except ValueError as exc:
+            raise self.fail("crawl.schedule", f"cron {expr!r} does not parse: {exc}", "crawl")
+
+    def source(self, raw: Any, nth: int) -> SourceSettings:
+        if not isinstance(raw, dict):
+            raise self.fail("sources", "each [[sources]] must be a table")
+        for key in raw:
+            if key not in _SOURCE_KEYS:
+                raise self.fail(
+                    f"sources.{key}", f"unknown key (known: {sorted(_SOURCE_KEYS)})", "sources", nth
+                )
+        sid = raw.get("id")
+        if not isinstance(sid, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", sid):
+            raise self.fail("sources.id", "required: letters, digits, _ or -", "sources", nth)
+        urls = raw.get("start_urls")
+        if not isinstance(urls, list) or not urls or not all(isinstance(u, str) for u in urls):
+            raise self.fail("sources.start_urls", "required: a list of URLs", "sources", nth)
+        for url in urls:
+            parts = urlsplit(url)
+            if parts.scheme not in {"http", "https"} or not parts.netloc:
+                raise self.fail(
+                    "sources.start_urls", f"{url!r} is not an http(s) URL", "sources", nth
+                )
+        for key in ("list_url_pattern", "detail_url_pattern"):
+            pattern = raw.get(key)
+            if pattern is None:
+                continue
+            try:
+                re.compile(pattern)
+            except (re.error, TypeError) as exc:
+                raise self.fail(f"sources.{key}", f"not a regex: {exc}", "sources", nth) from None
+        cats = raw.get("categories", {})
+        if not isinstance(cats, dict):
+            raise self.fail("sources.categories", "must be a table", "sources", nth)
+        for prefix, cat in cats.items():
+            if cat not in CATEGORIES:
+                raise self.fail(
+                    "sources.categories",
+                    f"{cat!r} for {prefix!r} is not a category (one of {', '.join(CATEGORIES)})",
+                    "sources.categories",
+                    nth,
+                    lookup=prefix,
+                )
+        hosts = raw.get("allowed_hosts", [])
+        if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
+            raise self.fail("sources.allowed_hosts", "must be a list of hosts", "sources", nth)
+        return SourceSettings(
+            id=sid,
+            name=str(raw.get("name", sid)),
+            start_urls=tuple(urls),
+            list_url_pattern=raw.get("list_url_pattern"),
+            detail_url_pattern=raw.get("detail_url_pattern"),
+            categories=tuple(sorted(cats.items(), key=lambda kv: -len(kv[0]))),
+            allowed_hosts=tuple(hosts),
+        )

@@ -1,0 +1,1 @@
+"""Crawl stage: fetching, politeness, link discovery and list paging."""

@@ -1,0 +1,1 @@
+"""Extract stage: bytes to text, HTML to Document, attachments to text."""

@@ -1,0 +1,1 @@
+"""Index stage: the analyzer and the search backend (Whoosh behind a small interface)."""

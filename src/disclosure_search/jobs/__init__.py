@@ -1,0 +1,1 @@
+"""Jobs: the nightly crawl under APScheduler, and the lock shared with the crawl command."""

@@ -1,0 +1,1 @@
+"""Web stage: the Flask site, JSON API and feeds."""

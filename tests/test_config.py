@@ -1,0 +1,86 @@
+"""Tests for config.py: the TOML contract, its errors, and the override order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from disclosure_search.config import load_settings
+from disclosure_search.errors import ConfigError
+
+GOOD = """\
+data_dir = "store"
+timezone = "Asia/Shanghai"
+
+[crawl]
+user_agent = "disclosure-search-test"
+schedule = "0 2 * * *"
+requests_per_second = 5
+timeout_s = 3
+
+[[sources]]
+id = "kjj"
+name = "示例市科技局"
+start_urls = ["http://127.0.0.1:8701/xxgk/"]
+
+[sources.categories]
+"http://127.0.0.1:8701/xxgk/gfxwj/" = "规范性文件"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "disclosure-search.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_good_config_resolves_paths_and_types(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, GOOD), environ={})
+    assert settings.data_dir == (tmp_path / "store").resolve()
+    assert settings.crawl.requests_per_second == 5.0
+    assert settings.sources[0].hosts == ("127.0.0.1:8701",)
+    assert settings.sources[0].categories == (("http://127.0.0.1:8701/xxgk/gfxwj/", "规范性文件"),)
+
+
+def test_unknown_key_names_key_and_line(tmp_path: Path) -> None:
+    text = GOOD.replace("timeout_s = 3", "timeout_s = 3\ntimout = 4")
+    with pytest.raises(ConfigError, match=r"line 9: crawl\.timout: unknown key"):
+        load_settings(write(tmp_path, text), environ={})
+
+
+def test_wrong_type_names_key_and_line(tmp_path: Path) -> None:
+    text = GOOD.replace("requests_per_second = 5", 'requests_per_second = "fast"')
+    with pytest.raises(ConfigError, match=r"line 7: crawl\.requests_per_second: must be float"):
+        load_settings(write(tmp_path, text), environ={})
+
+
+def test_bad_cron_is_named(tmp_path: Path) -> None:
+    text = GOOD.replace('"0 2 * * *"', '"0 25 * * *"')
+    with pytest.raises(ConfigError, match=r"line 6: crawl\.schedule: cron '0 25 \* \* \*'"):
+        load_settings(write(tmp_path, text), environ={})
+
+
+def test_unknown_category_in_second_source_names_its_line(tmp_path: Path) -> None:
+    text = GOOD + '\n[[sources]]\nid = "city"\nstart_urls = ["http://127.0.0.1:8702/"]\n' \
+        '[sources.categories]\n"http://127.0.0.1:8702/a/" = "新闻"\n'
+    with pytest.raises(ConfigError, match=r"line 22: sources\.categories: '新闻'"):
+        load_settings(write(tmp_path, text), environ={})
+
+
+def test_toml_syntax_error_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="line 1"):
+        load_settings(write(tmp_path, "data_dir = \n"), environ={})
+
+
+def test_environment_beats_file_and_flags_beat_environment(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD)
+    env = {"DISCLOSURE_SEARCH_CRAWL_TIMEOUT_S": "9", "DISCLOSURE_SEARCH_WEB_PORT": "9000"}
+    settings = load_settings(path, overrides={"web.port": 9100}, environ=env)
+    assert settings.crawl.timeout_s == 9.0
+    assert settings.web.port == 9100
+
+
+def test_missing_config_file_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="pass --config"):
+        load_settings(tmp_path / "nope.toml", environ={})
