@@ -1,0 +1,258 @@
+"""Turn a detail page's HTML into a Document; say None for list, index and search pages."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from functools import lru_cache
+
+import opencc
+from bs4 import BeautifulSoup, Tag
+
+from disclosure_search.extract.body import find_main, render_text, strip_boilerplate
+from disclosure_search.extract.categories import OTHER, normalize_category
+from disclosure_search.extract.dates import iter_dates, parse_date
+from disclosure_search.extract.doc_number import looks_like_doc_number, normalize_doc_number
+from disclosure_search.extract.links import find_attachments
+from disclosure_search.extract.metadata import clean_text, find_label_pairs, map_fields
+from disclosure_search.models import Document, document_id
+
+logger = logging.getLogger(__name__)
+
+_DATE_META = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time",
+              "dc.date", "dcterms.issued")  # fmt: skip
+_TITLE_META = ("articletitle", "og:title", "dc.title")
+_SITE_SUFFIX = re.compile(r"\s*[-_|｜—–]+\s*")
+_CRUMB = re.compile(r"crumb|position|location|dqwz|weizhi|currentpath|path", re.IGNORECASE)
+_CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|»|›|→|/|\\|&gt;)\s*")
+_GENERIC_DATE_LABELS = {"日期", "时间", "時間"}
+_MIN_BODY = 60
+_LIST_ITEMS = 8
+
+
+def _meta(soup: BeautifulSoup, names: tuple[str, ...]) -> str:
+    wanted = {n.lower() for n in names}
+    for tag in soup.find_all("meta"):
+        key = str(tag.get("name") or tag.get("property") or "").lower()
+        content = clean_text(str(tag.get("content") or ""))
+        if key in wanted and content:
+            return content
+    return ""
+
+
+def _parse(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "lxml")
+
+
+def extract_metadata(html: str) -> dict[str, str]:
+    """Return the page's labelled metadata as field -> value (see ``metadata.map_fields``).
+
+    Args:
+        html: the page as text.
+
+    Returns:
+        e.g. {"index_number": "...", "agency": "...", "written_date": "2018-03-05", ...}
+        with values as published.
+    """
+    return map_fields(find_label_pairs(_parse(html)))
+
+
+def _title_from_head(soup: BeautifulSoup) -> str:
+    tag = soup.find("title")
+    text = clean_text(tag.get_text()) if tag else ""
+    parts = [p for p in _SITE_SUFFIX.split(text) if p]
+    return max(parts, key=len) if parts else ""
+
+
+def _heading(soup: BeautifulSoup, head_title: str) -> Tag | None:
+    candidates = soup.find_all(["h1", "h2", "h3"])
+    candidates += soup.select("[class*=title], [id*=title], [class*=Title], [id*=Title]")
+    usable = [c for c in candidates if 4 <= len(c.get_text(strip=True)) <= 200 and not c.find("a")]
+    for tag in usable:
+        text = clean_text(tag.get_text(" "))
+        if head_title and (text in head_title or head_title in text):
+            return tag
+    h1 = [t for t in usable if t.name == "h1"]
+    return h1[0] if h1 else None
+
+
+def _title(soup: BeautifulSoup, fields: dict[str, str]) -> tuple[str, Tag | None]:
+    head_title = _title_from_head(soup)
+    heading = _heading(soup, head_title)
+    for value in (_meta(soup, _TITLE_META), fields.get("title", "")):
+        if value:
+            return value, heading
+    if heading is not None:
+        return clean_text(heading.get_text(" ")), heading
+    return head_title, None
+
+
+def _date_near(heading: Tag | None, limit: int = 40) -> date | None:
+    if heading is None:
+        return None
+    for count, node in enumerate(heading.find_all_next(string=True)):
+        if count >= limit:
+            break
+        found = next(iter_dates(str(node)), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _published_date(
+    soup: BeautifulSoup, fields: dict[str, str], heading: Tag | None
+) -> date | None:
+    declared = parse_date(fields.get("published_date"))
+    generic = fields.get("published_date_label") in _GENERIC_DATE_LABELS
+    if declared is not None and not generic:
+        return declared
+    return parse_date(_meta(soup, _DATE_META)) or declared or _date_near(heading)
+
+
+def _breadcrumb(soup: BeautifulSoup) -> str:
+    for tag in soup.find_all(["div", "nav", "p", "span", "ul", "ol"]):
+        attrs = f"{' '.join(tag.get('class') or [])} {tag.get('id') or ''}"
+        text = clean_text(tag.get_text(" "))
+        if not (_CRUMB.search(attrs) or text.startswith("当前位置")) or len(text) > 200:
+            continue
+        parts = [p for p in _CRUMB_SPLIT.split(text.split("：", 1)[-1]) if p]
+        parts = [p for p in parts if p not in {"正文", "详情", "首页", "内容"}]
+        if parts:
+            return parts[-1]
+    return ""
+
+
+def _category(
+    soup: BeautifulSoup,
+    fields: dict[str, str],
+    url: str,
+    category_prefixes: tuple[tuple[str, str], ...],
+    fallback_category: str,
+) -> tuple[str, str]:
+    """(category, raw label): the page's own label, then URL prefix, column name, fallback."""
+    raw = fields.get("category", "")
+    if raw and normalize_category(raw) != OTHER:
+        return normalize_category(raw), raw
+    for prefix, category in sorted(category_prefixes, key=lambda p: len(p[0]), reverse=True):
+        if url.startswith(prefix):
+            return normalize_category(category), raw or category
+    for column in (_meta(soup, ("columnname",)), _breadcrumb(soup)):
+        if column and normalize_category(column) != OTHER:
+            return normalize_category(column), raw or column
+    fallback = normalize_category(fallback_category) if fallback_category else OTHER
+    return fallback, raw or fallback_category
+
+
+def _doc_number(fields: dict[str, str], body: str) -> str:
+    if fields.get("doc_number"):
+        return fields["doc_number"]
+    for line in body.split("\n")[:4]:
+        if looks_like_doc_number(line):
+            return line.strip()
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def language_hint(text: str) -> str:
+    """Return "zh-Hant" when ``text`` is written in Traditional script, else "zh-Hans"."""
+    sample = "".join(ch for ch in text[:2000] if "\u4e00" <= ch <= "\u9fff")
+    if not sample:
+        return ""
+    changed = sum(a != b for a, b in zip(sample, _t2s().convert(sample), strict=False))
+    return "zh-Hant" if changed / len(sample) > 0.05 else "zh-Hans"
+
+
+def _drop_metadata(main: Tag, labels: list[Tag], heading: Tag | None) -> None:
+    """Remove the title and the metadata block when a generic container holds them."""
+    if heading is not None and not heading.decomposed and heading in main.descendants:
+        heading.decompose()
+    for label in labels:
+        if label.decomposed or label not in main.descendants:
+            continue
+        block = label.find_parent(["table", "dl", "ul"])
+        inside = sum(1 for t in labels if block is not None and t in block.descendants)
+        if block is not None and block is not main and inside >= 2:
+            block.decompose()
+            continue
+        value = label.find_next_sibling()
+        if value is not None:
+            value.decompose()
+        label.decompose()
+
+
+def _is_detail(soup: BeautifulSoup, fields: dict[str, str], main: Tag | None, body: str) -> bool:
+    """Detail pages declare an article or carry metadata; list pages are mostly dated links."""
+    known = {"index_number", "agency", "written_date", "doc_number", "published_date"}
+    if _meta(soup, ("articletitle",)) or len(known & fields.keys()) >= 2:
+        return True
+    if main is None:
+        return False
+    dated_links = sum(
+        1 for item in main.find_all(["li", "tr"]) if item.find("a") and parse_date(item.get_text())
+    )
+    return dated_links < _LIST_ITEMS and len(body) >= _MIN_BODY
+
+
+def extract_document(
+    html: str,
+    url: str,
+    *,
+    source: str,
+    category_prefixes: tuple[tuple[str, str], ...] = (),
+    fallback_category: str = "",
+) -> Document | None:
+    """Extract a Document from a detail page, or return None for any other kind of page.
+
+    Args:
+        html: the page as text (see ``charset.decode_html``).
+        url: the page's canonical URL; the document id derives from it and links resolve
+            against it.
+        source: the source id from the configuration.
+        category_prefixes: (URL prefix, category) pairs used when the page states no
+            category of its own; the longest matching prefix wins.
+        fallback_category: the category when nothing else says one.
+
+    Returns:
+        The Document (attachments listed, their text not yet read), or None when the page
+        is a list, index or search page.
+    """
+    soup = _parse(html)
+    pairs = find_label_pairs(soup)
+    fields = map_fields(pairs)
+    title, heading = _title(soup, fields)
+    published = _published_date(soup, fields, heading)
+    category, category_raw = _category(soup, fields, url, category_prefixes, fallback_category)
+    attachments = find_attachments(soup, url)
+    labels = [pair.element for pair in pairs if pair.element is not None]
+    strip_boilerplate(soup)
+    main = find_main(soup)
+    if main is not None:
+        _drop_metadata(main, labels, heading)
+    body = render_text(main) if main is not None else ""
+    if not _is_detail(soup, fields, main, body) or not title:
+        logger.debug("not a detail page: %s", url)
+        return None
+    doc_number = _doc_number(fields, body)
+    return Document(
+        id=document_id(url),
+        source=source,
+        url=url,
+        title=title,
+        body=body,
+        category=category,
+        category_raw=category_raw,
+        doc_number=doc_number,
+        doc_number_norm=normalize_doc_number(doc_number),
+        index_number=fields.get("index_number", ""),
+        agency=fields.get("agency", "") or _meta(soup, ("contentsource", "author")),
+        written_date=parse_date(fields.get("written_date")),
+        published_date=published,
+        validity=fields.get("validity", ""),
+        attachments=attachments,
+        language_hint=language_hint(title + body),
+    )

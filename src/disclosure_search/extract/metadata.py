@@ -1,0 +1,214 @@
+"""Find label/value pairs (索引号, 发布机构, 成文日期, ...) in a page and name their fields."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+#: Field -> labels that mean it, most trusted first (Simplified; Traditional forms are derived).
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    "title": ("标题", "名称", "文件名称", "信息名称", "文件标题", "公文标题", "题名"),
+    "index_number": ("索引号", "索取号", "信息索引号", "索引"),
+    "category": (
+        "信息分类", "主题分类", "公开类别", "信息类别", "所属分类", "所属类别",
+        "组配分类", "分类", "类别", "所属栏目", "栏目",
+    ),
+    "agency": (
+        "发布机构", "发文机关", "发布单位", "发文单位", "发文机构", "制发机关", "成文单位",
+        "公开主体", "公开单位", "发布主体", "信息来源", "文章来源", "来源",
+    ),
+    "written_date": (
+        "成文日期", "生成日期", "印发日期", "发文日期", "签发日期", "成文时间", "生成时间",
+        "印发时间",
+    ),
+    "doc_number": ("文号", "发文字号", "发文文号", "文件编号", "发文号"),
+    "published_date": (
+        "发布日期", "发布时间", "公开日期", "公开时间", "发表日期", "发表时间", "日期", "时间",
+    ),
+    "validity": ("有效性", "时效性", "效力状态", "有效状态", "是否有效", "时效"),
+    "subject": ("主题词", "关键词", "关键字"),
+}  # fmt: skip
+
+# Labels pages really use in Traditional script that OpenCC's s2t does not produce.
+_EXTRA_TRADITIONAL = {"資訊分類": "category", "發布機構": "agency", "發布日期": "published_date",
+                      "發布時間": "published_date", "發布單位": "agency"}  # fmt: skip
+_SPACE = re.compile(r"[\s\u200b\ufeff\u00a0\u3000]+")
+_COLON = "：:"
+_MAX_LABEL = 8
+_MAX_VALUE = 300
+_SEPARATOR_CHARS = "|｜丨/,，;；、【】[]()（）"
+
+
+@dataclass(frozen=True)
+class LabelPair:
+    """One label and its value as found in the page, and the label element (if any)."""
+
+    label: str
+    value: str
+    element: Tag | None = None
+
+
+@lru_cache(maxsize=1)
+def label_table() -> dict[str, str]:
+    """Return every known label spelling (spaces removed) -> its field name."""
+    converters = [opencc.OpenCC(name) for name in ("s2t", "s2tw", "s2hk")]
+    table: dict[str, str] = {}
+    for field, labels in FIELD_LABELS.items():
+        for label in labels:
+            table.setdefault(label, field)
+            for converter in converters:
+                table.setdefault(converter.convert(label), field)
+    for label, field in _EXTRA_TRADITIONAL.items():
+        table.setdefault(label, field)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _inline_pattern() -> re.Pattern[str]:
+    """A label (letters may be spaced out) followed by a colon, at a boundary."""
+    labels = sorted(label_table(), key=len, reverse=True)
+    spaced = "|".join(r"[\s\u3000]*".join(re.escape(ch) for ch in label) for label in labels)
+    boundary = rf"(?:^|(?<=[\s\u3000{re.escape(_SEPARATOR_CHARS)}]))"
+    return re.compile(rf"{boundary}({spaced})[\s\u3000]*[{_COLON}]")
+
+
+def clean_text(text: str) -> str:
+    """Collapse runs of whitespace (including full-width and zero-width) to one space."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def as_label(text: str) -> str | None:
+    """Return the canonical label spelling if ``text`` is nothing but a known label."""
+    key = _SPACE.sub("", text).rstrip(_COLON)
+    if not key or len(key) > _MAX_LABEL:
+        return None
+    return key if key in label_table() else None
+
+
+def _clean_value(text: str) -> str:
+    value = clean_text(text).lstrip(_COLON + " ")
+    return value if len(value) <= _MAX_VALUE else ""
+
+
+def _next_value(element: Tag) -> str:
+    """The text right after a label element: a following text node or sibling element."""
+    for sibling in element.next_siblings:
+        if isinstance(sibling, NavigableString):
+            value = _clean_value(str(sibling))
+        elif isinstance(sibling, Tag):
+            value = _clean_value(sibling.get_text(" "))
+        else:
+            continue
+        if value:
+            return "" if as_label(value) else value
+    return ""
+
+
+def _element_pairs(soup: BeautifulSoup | Tag) -> Iterator[LabelPair]:
+    for element in soup.find_all(True):
+        if element.name in {"script", "style", "a", "option", "title"}:
+            continue
+        text = element.get_text("")
+        if len(text) > 40:
+            continue
+        label = as_label(text)
+        if label is None:
+            continue
+        value = _next_value(element)
+        if value:
+            yield LabelPair(label, value, element)
+
+
+def _split_inline(text: str) -> Iterator[tuple[str, str]]:
+    matches = list(_inline_pattern().finditer(text))
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        value = _clean_value(text[match.end() : end]).strip(_SEPARATOR_CHARS + " ")
+        label = _SPACE.sub("", match.group(1))
+        if value and not as_label(value):
+            yield label, value
+
+
+def _inline_pairs(soup: BeautifulSoup | Tag) -> Iterator[LabelPair]:
+    for node in soup.find_all(string=True):
+        parent = node.parent
+        if parent is None or parent.name in {"script", "style", "title"}:
+            continue
+        text = str(node)
+        if len(text.strip()) > _MAX_VALUE * 2 or not any(c in text for c in _COLON):
+            continue
+        for label, value in _split_inline(text):
+            yield LabelPair(label, value, None)
+
+
+def _header_row_pairs(soup: BeautifulSoup | Tag) -> Iterator[LabelPair]:
+    """Tables whose first row holds only labels and whose next row holds the values."""
+    for row in soup.find_all("tr"):
+        cells = row.find_all(["td", "th"], recursive=False)
+        if len(cells) < 2 or not all(as_label(cell.get_text("")) for cell in cells):
+            continue
+        following = row.find_next_sibling("tr")
+        values = following.find_all(["td", "th"], recursive=False) if following else []
+        if len(values) != len(cells):
+            continue
+        for cell, value_cell in zip(cells, values, strict=True):
+            value = _clean_value(value_cell.get_text(" "))
+            label = as_label(cell.get_text(""))
+            if value and label:
+                yield LabelPair(label, value, cell)
+
+
+def find_label_pairs(soup: BeautifulSoup | Tag) -> list[LabelPair]:
+    """Return every label/value pair in the page, structured ones first.
+
+    Recognises label and value in neighbouring cells (``td``/``th``), ``dt``/``dd``,
+    sibling spans or divs, a label element followed by a text node, label rows above
+    value rows, and "label：value" (several per line allowed) inside one text node.
+
+    Args:
+        soup: the parsed page or part of it.
+
+    Returns:
+        Pairs in document order within each kind; labels have spaces removed.
+    """
+    pairs = list(_element_pairs(soup))
+    pairs.extend(_header_row_pairs(soup))
+    pairs.extend(_inline_pairs(soup))
+    return pairs
+
+
+def map_fields(pairs: Iterable[LabelPair]) -> dict[str, str]:
+    """Return field -> value, choosing per field the most trusted label present.
+
+    Args:
+        pairs: label/value pairs, e.g. from :func:`find_label_pairs`.
+
+    Returns:
+        Keys among ``FIELD_LABELS`` (title, index_number, category, agency, written_date,
+        doc_number, published_date, validity, subject), and for each one found
+        ``<field>_label`` naming the label it came from as published.
+    """
+    table = label_table()
+    by_label: dict[str, str] = {}
+    for pair in pairs:
+        by_label.setdefault(pair.label, pair.value)
+    ranked: dict[str, tuple[int, str, str]] = {}
+    for label, value in by_label.items():
+        field = table[label]
+        simplified = _simplified_label(label)
+        rank = FIELD_LABELS[field].index(simplified) if simplified in FIELD_LABELS[field] else 99
+        if field not in ranked or rank < ranked[field][0]:
+            ranked[field] = (rank, value, label)
+    fields = {field: value for field, (_, value, _) in ranked.items()}
+    fields.update({f"{field}_label": label for field, (_, _, label) in ranked.items()})
+    return fields
+
+
+@lru_cache(maxsize=256)
+def _simplified_label(label: str) -> str:
+    return opencc.OpenCC("t2s").convert(label)
