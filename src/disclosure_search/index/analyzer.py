@@ -1,0 +1,158 @@
+"""Chinese text analysis shared by indexing and querying: script folding, jieba words, bigrams."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+
+import jieba
+import opencc
+
+log = logging.getLogger(__name__)
+
+#: A token: its folded text and its character offsets into the original string.
+Token = tuple[str, int, int]
+
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20  # ideographic space
+_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+_FOLD_TABLE = {**_FULLWIDTH, **{k: _ASCII_LOWER.get(v, v) for k, v in _FULLWIDTH.items()}}
+_FOLD_TABLE.update(_ASCII_LOWER)
+# Segments for the rare case where OpenCC changes the length of a whole string.
+_SEGMENT = re.compile(r"[^\s，。；：、！？,.;:!?]+|[\s，。；：、！？,.;:!?]+")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z_]+(?:[.\-][0-9a-z_]+)*")
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def _convert_same_length(text: str) -> str:
+    converted = _converter().convert(text)
+    if len(converted) == len(text):
+        return converted
+    parts = []
+    for piece in _SEGMENT.findall(text):
+        out = _converter().convert(piece)
+        if len(out) != len(piece):  # a phrase rule changed the length: go per character
+            out = "".join(c2 if len(c2 := _converter().convert(c)) == 1 else c for c in piece)
+        parts.append(out)
+    return "".join(parts)
+
+
+def fold(text: str) -> str:
+    """Fold text for matching: Traditional to Simplified, full-width to ASCII, ASCII lowercased.
+
+    The result always has the same length as ``text``, so offsets found in the folded
+    string are offsets into the original.
+
+    Args:
+        text: any text.
+
+    Returns:
+        The folded text, character for character aligned with ``text``.
+    """
+    if not text:
+        return text
+    return _convert_same_length(text.translate(_FOLD_TABLE))
+
+
+def _data_lines(name: str) -> list[str]:
+    raw = resources.files("disclosure_search.index").joinpath("data", name).read_text("utf-8")
+    return [line.strip() for line in raw.splitlines() if line.strip() and line[0] != "#"]
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """Return the stop words (folded) that are never indexed or searched."""
+    return frozenset(fold(word) for word in _data_lines("stopwords.txt"))
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> jieba.Tokenizer:
+    """Build the process's jieba tokenizer once: default dictionary plus the user dictionary."""
+    with _lock:
+        jieba.setLogLevel(logging.WARNING)  # its INFO lines would land on every CLI run's stderr
+        tokenizer = jieba.Tokenizer()
+        tokenizer.tmp_dir = os.path.join(tempfile.gettempdir(), "disclosure-search-jieba")
+        os.makedirs(tokenizer.tmp_dir, exist_ok=True)
+        tokenizer.initialize()
+        for line in _data_lines("userdict.txt"):
+            word, *rest = line.split()
+            freq = int(rest[0]) if rest and rest[0].isdigit() else None
+            tokenizer.add_word(fold(word), freq, rest[1] if len(rest) > 1 else None)
+        log.debug("jieba dictionary loaded")
+        return tokenizer
+
+
+def warm_up() -> None:
+    """Load the jieba dictionary now rather than on the first document."""
+    _tokenizer()
+
+
+def iter_words(text: str) -> Iterator[Token]:
+    """Yield jieba search-mode words of ``text`` with true offsets into the original text.
+
+    Text is folded first (see :func:`fold`); stop words, spaces and punctuation are dropped.
+    Search mode also yields the dictionary sub-words of long words (科技局 -> 科技, 科技局).
+
+    Args:
+        text: original text, Traditional or Simplified.
+
+    Yields:
+        ``(folded word, start, end)`` with ``fold(text)[start:end] == word``.
+    """
+    folded = fold(text)
+    stops = stop_words()
+    tokenizer = _tokenizer()
+    for match in _WORD.finditer(folded):
+        base = match.start()
+        chunk = match.group()
+        if not _CJK.match(chunk):
+            if chunk not in stops:
+                yield chunk, base, match.end()
+            continue
+        for word, start, end in tokenizer.tokenize(chunk, mode="search"):
+            if word not in stops:
+                yield word, base + start, base + end
+
+
+def words(text: str) -> list[str]:
+    """Return the folded jieba words of ``text`` (see :func:`iter_words`), in order."""
+    return [word for word, _, _ in iter_words(text)]
+
+
+def iter_bigrams(text: str) -> Iterator[Token]:
+    """Yield overlapping character bigrams of CJK runs, and whole ASCII words, with offsets.
+
+    A CJK run of one character yields that character. This is the sub-word recall field:
+    农业 is found inside 中国农业发展银行 whatever jieba made of the long name.
+
+    Args:
+        text: original text, Traditional or Simplified.
+
+    Yields:
+        ``(folded gram, start, end)`` in text order.
+    """
+    folded = fold(text)
+    for match in _WORD.finditer(folded):
+        chunk, base = match.group(), match.start()
+        if not _CJK.match(chunk) or len(chunk) == 1:
+            yield chunk, base, match.end()
+            continue
+        for i in range(len(chunk) - 1):
+            yield chunk[i : i + 2], base + i, base + i + 2
+
+
+def bigrams(text: str) -> list[str]:
+    """Return the folded bigrams of ``text`` (see :func:`iter_bigrams`), in order."""
+    return [gram for gram, _, _ in iter_bigrams(text)]

@@ -1,0 +1,114 @@
+"""Turn a parsed query tree and a SearchQuery's filters into Whoosh query objects."""
+
+from __future__ import annotations
+
+from whoosh import query as wq
+
+from disclosure_search.index import analyzer
+from disclosure_search.index.docnumber import doc_number_variants, looks_like_doc_number
+from disclosure_search.index.query import Leaf, QueryTree, leaves
+from disclosure_search.index.schema import date_number
+from disclosure_search.models import SearchQuery
+
+#: Score added to an exact 文号 match, so that it ranks above any text match.
+DOC_NUMBER_SCORE = 1_000_000.0
+
+_WORD_FIELDS = {"all": ("title", "body", "attachments"), "title": ("title",)}
+_GRAM_FIELDS = {"all": ("title_grams", "grams"), "title": ("title_grams",)}
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _doc_number_query(text: str) -> wq.Query:
+    variants = sorted(doc_number_variants(text))
+    if not variants:
+        return wq.NullQuery
+    return wq.Or([wq.Term("doc_number_norm", v) for v in variants])
+
+
+def _phrase(field: str, grams: list[str]) -> wq.Query:
+    return wq.Term(field, grams[0]) if len(grams) == 1 else wq.Phrase(field, grams)
+
+
+def _leaf_query(leaf: Leaf) -> wq.Query:
+    if leaf.scope == "doc_number":
+        return _doc_number_query(leaf.text)
+    grams = analyzer.bigrams(leaf.text)
+    if leaf.phrase:
+        phrases = [_phrase(f, grams) for f in _GRAM_FIELDS[leaf.scope]] if grams else []
+        return wq.Or(phrases) if phrases else wq.NullQuery
+    clauses: list[wq.Query] = []
+    words = _unique(analyzer.words(leaf.text))
+    if words:
+        per_word = [wq.Or([wq.Term(f, w) for f in _WORD_FIELDS[leaf.scope]]) for w in words]
+        clauses.append(wq.And(per_word))
+    # sub-word recall: every bigram of the word present (农业 inside 中国农业发展银行)
+    for field in _GRAM_FIELDS[leaf.scope] if grams else ():
+        clauses.append(wq.And([wq.Term(field, g) for g in _unique(grams)]))
+    return wq.Or(clauses) if clauses else wq.NullQuery
+
+
+def tree_query(tree: QueryTree) -> wq.Query:
+    """Return the Whoosh query for a parsed tree (see :mod:`disclosure_search.index.query`)."""
+    if isinstance(tree, Leaf):
+        return _leaf_query(tree)
+    if tree.op == "not":
+        return wq.Not(tree_query(tree.children[0]))
+    children = [tree_query(child) for child in tree.children]
+    if tree.op == "or":
+        return wq.Or(children)
+    if all(isinstance(c, wq.Not) for c in children):  # only exclusions: exclude from everything
+        children.insert(0, wq.Every())
+    return wq.And(children)
+
+
+def text_query(text: str, tree: QueryTree | None) -> wq.Query:
+    """Return the query for the whole text; a text shaped like a 文号 also matches it exactly.
+
+    Args:
+        text: the query as typed.
+        tree: its parse (None: nothing searchable, which matches every document).
+
+    Returns:
+        A Whoosh query; exact 文号 matches score :data:`DOC_NUMBER_SCORE` above the rest.
+    """
+    base = tree_query(tree) if tree is not None else wq.Every()
+    if looks_like_doc_number(text):
+        exact = wq.ConstantScoreQuery(_doc_number_query(text), DOC_NUMBER_SCORE)
+        return wq.Or([exact, base])
+    return base
+
+
+def filter_query(query: SearchQuery) -> wq.Query | None:
+    """Return the filter for category, source, agency and the inclusive date range, if any."""
+    terms: list[wq.Query] = [
+        wq.Term(name, value)
+        for name, value in (
+            ("category", query.category),
+            ("source", query.source),
+            ("agency", query.agency),
+        )
+        if value
+    ]
+    if query.date_from or query.date_to:
+        start = date_number(query.date_from) if query.date_from else 1  # 0 means "no date"
+        end = date_number(query.date_to) if query.date_to else None
+        terms.append(wq.NumericRange("published", start, end))
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else wq.And(terms)
+
+
+def highlight_terms(tree: QueryTree | None) -> list[str]:
+    """Return the folded strings to mark in snippets: each word or phrase and its jieba words."""
+    terms: list[str] = []
+    for leaf in leaves(tree):
+        if leaf.scope == "doc_number":
+            continue
+        folded = analyzer.fold(leaf.text)
+        terms.append(folded)
+        if not leaf.phrase:
+            terms.extend(w for w in analyzer.words(leaf.text) if len(w) > 1)
+    return _unique(terms)

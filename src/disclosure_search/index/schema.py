@@ -1,0 +1,148 @@
+"""The Whoosh schema, its analyzers, and the mapping from a Document to pre-analysed fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from typing import Any
+
+from whoosh import fields
+from whoosh.analysis import Token, Tokenizer
+
+from disclosure_search.index import analyzer
+from disclosure_search.index.docnumber import doc_number_variants
+from disclosure_search.models import Document
+
+#: Characters of body text kept in the index for snippets (the archive has the full text).
+EXCERPT_CHARS = 12_000
+#: Characters of attachment text kept for snippets when the body has no match.
+ATTACHMENT_EXCERPT_CHARS = 3_000
+#: Bump when the schema or the analysis changes: an index built by another version is rebuilt.
+SCHEMA_VERSION = 1
+
+
+class _OffsetTokenizer(Tokenizer):
+    """A Whoosh tokenizer over one of the analyzer's token generators (true offsets)."""
+
+    def __init__(self, generate: Callable[[str], Iterator[analyzer.Token]]) -> None:
+        self.generate = generate
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _OffsetTokenizer) and other.generate is self.generate
+
+    def __hash__(self) -> int:
+        return hash(self.generate)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, (text, start, end) in enumerate(self.generate(value), start_pos):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[start:end]
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar, token.endchar = start_char + start, start_char + end
+            yield token
+
+
+def words_tokenizer() -> _OffsetTokenizer:
+    """Return the Whoosh tokenizer for jieba word fields."""
+    return _OffsetTokenizer(analyzer.iter_words)
+
+
+def bigram_tokenizer() -> _OffsetTokenizer:
+    """Return the Whoosh tokenizer for character-bigram fields."""
+    return _OffsetTokenizer(analyzer.iter_bigrams)
+
+
+def build_schema() -> fields.Schema:
+    """Return the index schema.
+
+    Word fields (title, body, attachments) hold jieba words without positions, for ranking;
+    the bigram fields hold positions, so quoted phrases are exact substring matches.
+    """
+    words = words_tokenizer()
+    grams = bigram_tokenizer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True, sortable=True),
+        title=fields.TEXT(analyzer=words, phrase=False, stored=True, field_boost=3.0),
+        body=fields.TEXT(analyzer=words, phrase=False),
+        attachments=fields.TEXT(analyzer=words, phrase=False, field_boost=0.5),
+        title_grams=fields.TEXT(analyzer=grams, phrase=True, field_boost=1.5),
+        grams=fields.TEXT(analyzer=grams, phrase=True, field_boost=0.5),
+        excerpt=fields.STORED(),
+        attachment_excerpt=fields.STORED(),
+        doc_number=fields.STORED(),
+        doc_number_norm=fields.KEYWORD(lowercase=False, scorable=False),
+        category=fields.ID(stored=True, sortable=True),
+        source=fields.ID(stored=True, sortable=True),
+        agency=fields.ID(stored=True),
+        published=fields.NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
+        year=fields.ID(sortable=True),
+        first_seen=fields.STORED(),
+        url=fields.STORED(),
+    )
+
+
+def date_number(value: date | None) -> int:
+    """Return a date as the sortable number YYYYMMDD; 0 when there is none."""
+    return value.year * 10_000 + value.month * 100 + value.day if value else 0
+
+
+def number_date(value: int | None) -> date | None:
+    """Return the date of a YYYYMMDD number made by :func:`date_number` (None for 0)."""
+    if not value:
+        return None
+    return date(value // 10_000, value // 100 % 100, value % 100)
+
+
+def doc_number_terms(doc: Document) -> list[str]:
+    """Return the exact-match terms of a document's 文号 (published form and normalised)."""
+    terms = doc_number_variants(doc.doc_number)
+    if doc.doc_number_norm:
+        terms |= doc_number_variants(doc.doc_number_norm)
+    return sorted(t for t in terms if t)
+
+
+def index_fields(doc: Document) -> dict[str, Any]:
+    """Return the pre-analysed field values of ``doc`` for Whoosh's ``add_document``.
+
+    Token lists bypass Whoosh's analyzer chain, so this (the expensive part) can run in
+    worker processes; the values are plain picklable lists and strings.
+    """
+    attachment_text = "\n".join(a.text for a in doc.attachments if a.text)
+    first_seen: datetime | None = doc.first_seen
+    return {
+        "id": doc.id,
+        "title": analyzer.words(doc.title),
+        "body": analyzer.words(doc.body),
+        "attachments": analyzer.words(attachment_text),
+        "title_grams": analyzer.bigrams(doc.title),
+        "grams": analyzer.bigrams(doc.body + "\n" + attachment_text),
+        "_stored_title": doc.title,
+        "excerpt": doc.body[:EXCERPT_CHARS],
+        "attachment_excerpt": attachment_text[:ATTACHMENT_EXCERPT_CHARS],
+        "doc_number": doc.doc_number,
+        "doc_number_norm": doc_number_terms(doc),
+        "category": doc.category or "其他",
+        "source": doc.source,
+        "agency": doc.agency,
+        "published": date_number(doc.published_date),
+        "year": str(doc.published_date.year) if doc.published_date else "",
+        "first_seen": first_seen.isoformat() if first_seen else "",
+        "url": doc.url,
+    }

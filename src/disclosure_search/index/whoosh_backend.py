@@ -1,0 +1,255 @@
+"""The Whoosh implementation of SearchBackend: batched writes, refreshable reader, search."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh import sorting, writing
+from whoosh.index import LockError
+from whoosh.searching import Results, Searcher
+
+from disclosure_search.errors import QueryError, SearchIndexError
+from disclosure_search.index import compile as qc
+from disclosure_search.index import parallel, snippets
+from disclosure_search.index.backend import IndexStats
+from disclosure_search.index.query import as_any, parse
+from disclosure_search.index.schema import build_schema, number_date
+from disclosure_search.models import Document, SearchHit, SearchQuery, SearchResult
+
+log = logging.getLogger(__name__)
+
+#: Memory Whoosh's writer may use for its posting pool before spilling to disk.
+WRITER_LIMIT_MB = 256
+_FACETS = ("category", "year", "source")
+_SKIP_EMPTY = ("agency", "year", "category", "source")
+
+
+class WhooshBackend:
+    """A Whoosh index in one folder. Writers hold Whoosh's lock only while writing.
+
+    Whoosh commits by writing new segment files and then a new table of contents, so a
+    writer that dies mid-way leaves the last committed generation intact; readers keep
+    their generation until :meth:`refresh`.
+    """
+
+    def __init__(self, index_dir: Path, *, writable: bool = False) -> None:
+        self.index_dir = index_dir
+        self.writable = writable
+        self._lock = threading.Lock()
+        if not windex.exists_in(str(index_dir)):
+            if not writable:
+                raise SearchIndexError(
+                    f"no search index in {index_dir}; run `disclosure-search reindex` to build it"
+                )
+            index_dir.mkdir(parents=True, exist_ok=True)
+            self._index = windex.create_in(str(index_dir), build_schema())
+        else:
+            try:
+                self._index = windex.open_dir(str(index_dir))
+            except (OSError, windex.IndexError) as exc:
+                raise SearchIndexError(
+                    f"cannot open the search index in {index_dir}: {exc}"
+                ) from exc
+        self._searcher: Searcher = self._index.searcher()
+        self._retired: Searcher | None = None
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _writer(self) -> writing.IndexWriter:
+        if not self.writable:
+            raise SearchIndexError("the search index was opened read-only")
+        try:
+            return self._index.writer(limitmb=WRITER_LIMIT_MB, timeout=30.0)
+        except LockError as exc:
+            lock = self.index_dir / "MAIN_WRITELOCK"
+            raise SearchIndexError(
+                f"the search index is locked by another writer (a crawl or reindex); wait for it, "
+                f"or remove {lock} if no such process is running"
+            ) from exc
+
+    def upsert(self, docs: Iterable[Document]) -> int:
+        """Add documents or replace those with the same id, then commit once.
+
+        Large batches are analysed in worker processes (see :mod:`.parallel`).
+        """
+        writer = self._writer()
+        fresh = self._index.doc_count_all() == 0
+        count = 0
+        try:
+            for fields in parallel.analysed(docs):
+                values = {k: v for k, v in fields.items() if v or k not in _SKIP_EMPTY}
+                if fresh:
+                    writer.add_document(**values)
+                else:
+                    writer.update_document(**values)
+                count += 1
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        log.info("indexed %d documents", count)
+        self.refresh()
+        return count
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Remove documents by id and commit; return how many were in the index."""
+        wanted = set(ids)
+        present = wanted & self.ids()
+        if not present:
+            return 0
+        writer = self._writer()
+        for doc_id in present:
+            writer.delete_by_term("id", doc_id)
+        writer.commit()
+        self.refresh()
+        return len(present)
+
+    def clear(self) -> None:
+        """Remove every document, keeping an empty, usable index."""
+        writer = self._writer()
+        writer.commit(mergetype=writing.CLEAR)
+        self.refresh()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def refresh(self) -> bool:
+        """Switch to the newest committed generation; True if there was a newer one."""
+        with self._lock:
+            if self._searcher.up_to_date():
+                return False
+            # A fresh searcher rather than Searcher.refresh(): reusing the segments of an
+            # empty reader fails in Whoosh. The old one may still serve a request in another
+            # thread, so it is closed one refresh later.
+            if self._retired is not None:
+                self._retired.close()
+            self._retired, self._searcher = self._searcher, self._index.searcher()
+            return True
+
+    def ids(self) -> set[str]:
+        """Return the ids of every live document."""
+        reader = self._searcher.reader()
+        column = reader.column_reader("id")
+        return {column[docnum] for docnum in reader.all_doc_ids()}  # skips deleted documents
+
+    def stats(self) -> IndexStats:
+        """Return document counts overall and per category, source and year."""
+        searcher = self._searcher
+        results = searcher.search(wq.Every(), limit=1, groupedby=_facet_spec(), terms=False)
+        facets = _facets(results)
+        toc_time = self._index.latest_generation()
+        modified = _last_modified(self.index_dir)
+        return IndexStats(
+            doc_count=searcher.doc_count(),
+            by_category=facets["category"],
+            by_source=facets["source"],
+            by_year=facets["year"],
+            generation=toc_time,
+            last_modified=modified,
+        )
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Run ``query``; an AND of plain words that finds nothing is retried as OR."""
+        started = time.perf_counter()
+        if query.page < 1 or query.per_page < 1:
+            raise QueryError("page and per_page must be 1 or more")
+        tree, explicit = parse(query.text)
+        searcher = self._searcher
+        results = self._run(searcher, query, tree)
+        if tree is not None and not explicit and results.is_empty() and as_any(tree) != tree:
+            tree = as_any(tree)
+            results = self._run(searcher, query, tree)
+        hits = self._hits(searcher, results, query, tree)
+        return SearchResult(
+            query=query,
+            total=len(results),
+            hits=hits,
+            facets=_facets(results) if query.facets else {},
+            took_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def _run(self, searcher: Searcher, query: SearchQuery, tree: Any) -> Results:
+        sort = query.sort
+        if tree is None and sort == "relevance":  # browsing: nothing to rank by
+            sort = "newest"
+        kwargs: dict[str, Any] = {"terms": False}
+        if sort != "relevance":
+            kwargs["sortedby"] = "published"
+            kwargs["reverse"] = sort == "newest"
+        if query.facets:
+            kwargs["groupedby"] = _facet_spec()
+        return searcher.search(
+            qc.text_query(query.text, tree),
+            limit=query.page * query.per_page,
+            filter=qc.filter_query(query),
+            **kwargs,
+        )
+
+    def _hits(
+        self, searcher: Searcher, results: Results, query: SearchQuery, tree: Any
+    ) -> tuple[SearchHit, ...]:
+        pattern = snippets.term_pattern(qc.highlight_terms(tree)) if query.snippets else None
+        first = (query.page - 1) * query.per_page
+        hits = []
+        for rank in range(first, min(first + query.per_page, results.scored_length())):
+            stored = searcher.stored_fields(results.docnum(rank))
+            hits.append(_hit(stored, results.score(rank), pattern, query.snippets))
+        return tuple(hits)
+
+    def close(self) -> None:
+        """Close the searcher and the index."""
+        if self._retired is not None:
+            self._retired.close()
+        self._searcher.close()
+        self._index.close()
+
+
+def _hit(
+    stored: dict[str, Any], score: float | None, pattern: Any, with_snippet: bool
+) -> SearchHit:
+    title = stored.get("title", "")
+    first_seen = stored.get("first_seen") or None
+    snippet = ""
+    if with_snippet:
+        texts = (stored.get("excerpt", ""), stored.get("attachment_excerpt", ""), title)
+        snippet = snippets.snippet(texts, pattern)
+    return SearchHit(
+        id=stored["id"],
+        title=title,
+        url=stored.get("url", ""),
+        source=stored.get("source", ""),
+        category=stored.get("category", ""),
+        doc_number=stored.get("doc_number", ""),
+        agency=stored.get("agency", ""),
+        published_date=number_date(stored.get("published")),
+        first_seen=datetime.fromisoformat(first_seen) if first_seen else None,
+        snippet=snippet,
+        score=float(score or 0.0),
+        title_html=snippets.highlight_all(title, pattern),
+    )
+
+
+def _facet_spec() -> dict[str, sorting.FacetType]:
+    return {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in _FACETS}
+
+
+def _facets(results: Results) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for name in _FACETS:
+        groups = results.groups(name) if name in results.facet_names() else {}
+        counts = {str(k): int(v) for k, v in groups.items() if k not in ("", None)}
+        out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return out
+
+
+def _last_modified(index_dir: Path) -> datetime | None:
+    tocs: Iterator[Path] = index_dir.glob("_MAIN_*.toc")
+    times = [p.stat().st_mtime for p in tocs]
+    return datetime.fromtimestamp(max(times)).astimezone() if times else None
