@@ -1,0 +1,1 @@
+"""Staff reports from the archive: publication check, annual counts, changes, crawl health."""
