@@ -1,0 +1,89 @@
+"""What the crawler needs from the archive (sink and state) and what it reports back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from disclosure_search.models import FetchedPage, PageKind
+
+Outcome = Literal["new", "changed", "unchanged"]
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """What the archive made of one exchange: its catalog id and whether the payload was new.
+
+    ``outcome`` is ``new`` for a URL never captured before, ``changed`` when the payload
+    digest differs from the previous capture, ``unchanged`` when it is the same (or a 304).
+    """
+
+    capture_id: int
+    outcome: Outcome
+    is_new_payload: bool = True
+
+
+class CaptureSink(Protocol):
+    """Receives every exchange the crawler makes, and every URL that failed."""
+
+    def record(self, page: FetchedPage, kind: PageKind, source: str) -> RecordResult:
+        """Archive one exchange (flushed to disk before this returns)."""
+        ...
+
+    def record_failure(self, url: str, reason: str, source: str) -> None:
+        """Remember that ``url`` failed and why."""
+        ...
+
+
+class CrawlState(Protocol):
+    """What earlier runs saw: validators for conditional GETs, and which URLs are known."""
+
+    def validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """``(etag, last_modified)`` of the latest successful capture of ``url``, or None."""
+        ...
+
+    def is_known(self, url: str) -> bool:
+        """True when ``url`` was captured successfully before."""
+        ...
+
+
+@dataclass
+class CrawlStats:
+    """Counters of one crawl pass over one source, and the failures with their reasons.
+
+    ``fetched`` counts URLs that got a final response (any status); ``requests`` counts every
+    HTTP request including redirect hops and retries; ``bytes`` is body bytes received.
+    """
+
+    source: str
+    fetched: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    skipped_robots: int = 0
+    skipped_scope: int = 0
+    skipped_known: int = 0
+    requests: int = 0
+    bytes: int = 0
+    stopped: bool = False
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """The counters as a plain dict, as stored with a crawl run."""
+        names = ("fetched", "new", "changed", "unchanged", "failed", "skipped_robots",
+                 "skipped_scope", "skipped_known", "requests", "bytes")
+        return {name: int(getattr(self, name)) for name in names}
+
+
+@dataclass(frozen=True)
+class CrawlEvent:
+    """One progress report: a URL done (or skipped), with the counters so far."""
+
+    source: str
+    url: str
+    kind: PageKind
+    status: int
+    outcome: str  # new | changed | unchanged | failed | skipped
+    reason: str | None
+    counts: dict[str, int]

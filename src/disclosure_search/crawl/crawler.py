@@ -1,0 +1,283 @@
+"""The crawl loop: a breadth-first frontier over one source, lists before details."""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import re
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from disclosure_search.config import CrawlSettings, SourceSettings
+from disclosure_search.crawl.classify import Classifier
+from disclosure_search.crawl.contracts import (
+    CaptureSink,
+    CrawlEvent,
+    CrawlState,
+    CrawlStats,
+)
+from disclosure_search.crawl.fetch import Fetcher, FetchResult
+from disclosure_search.crawl.links import PAGE_PARAMS, Link, PageLinks, discover, parse_html
+from disclosure_search.crawl.robots import RobotsPolicy
+from disclosure_search.crawl.scope import Scope, canonicalize
+from disclosure_search.models import FetchedPage, PageKind
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[CrawlEvent], None]
+_HTML_TYPES = ("text/html", "application/xhtml", "text/plain")
+
+
+@dataclass(frozen=True)
+class _Item:
+    url: str
+    guess: PageKind
+    column: str | None = None  # set on list pages reached by paging
+
+
+class Crawler:
+    """Crawls one source once; collaborators are injected (Scrapy-style).
+
+    Order: every list or unknown page first (breadth-first from the start URLs), then the
+    attachments found so far, then detail pages; a detail page's attachments are fetched right
+    after it. One failing URL never ends the crawl: it is recorded with its reason and counted.
+
+    Incremental mode (``full=False``): detail pages and attachments are fetched with a
+    conditional GET from the previous capture's validators, and a paged list column stops
+    paging after ``known_streak`` consecutive detail links that are already known.
+    """
+
+    def __init__(
+        self,
+        settings: CrawlSettings,
+        source: SourceSettings,
+        sink: CaptureSink,
+        state: CrawlState,
+        *,
+        full: bool = False,
+        on_progress: ProgressCallback | None = None,
+        stop: threading.Event | None = None,
+        fetcher: Fetcher | None = None,
+        robots: RobotsPolicy | None = None,
+    ) -> None:
+        self.settings = settings
+        self.source = source
+        self.sink = sink
+        self.state = state
+        self.full = full
+        self.on_progress = on_progress
+        self.stop = stop or threading.Event()
+        self.fetcher = fetcher or Fetcher(settings, stop=self.stop)
+        self.robots = robots or RobotsPolicy(
+            settings.user_agent, self._fetch_robots, obey=settings.obey_robots
+        )
+        self.scope = Scope(source)
+        self.classifier = Classifier(source)
+        self.stats = CrawlStats(source=source.id)
+        self._seen: set[str] = set()
+        self._queues: dict[str, deque[_Item]] = {
+            "page": deque(), "attachment": deque(), "detail": deque()
+        }
+        self._streaks: dict[str, int] = {}
+        self._stopped_columns: set[str] = set()
+
+    def run(self) -> CrawlStats:
+        """Crawl until the frontier is empty or ``stop`` is set; return the counters."""
+        for url in self.source.start_urls:
+            canon = canonicalize(url)
+            if canon:
+                self._enqueue(canon, self.classifier.guess(canon), force=True)
+        while (item := self._next()) is not None:
+            if self.stop.is_set():
+                self.stats.stopped = True
+                log.info("crawl of %s stopped on request", self.source.id)
+                break
+            self._visit(item)
+        return self.stats
+
+    # -- frontier -----------------------------------------------------------------------------
+
+    def _enqueue(self, url: str, guess: PageKind, *, column: str | None = None,
+                 force: bool = False) -> None:
+        if url in self._seen:
+            return
+        in_scope = self.scope.host_allowed(url) if guess == "attachment" else self.scope.allows(url)
+        if not (in_scope or force):
+            self.stats.skipped_scope += 1
+            self._seen.add(url)
+            return
+        self._seen.add(url)
+        queue = guess if guess in ("attachment", "detail") else "page"
+        self._queues[queue].append(_Item(url, guess, column))
+
+    def _next(self) -> _Item | None:
+        for name in ("page", "attachment", "detail"):
+            if self._queues[name]:
+                return self._queues[name].popleft()
+        return None
+
+    # -- one URL ------------------------------------------------------------------------------
+
+    def _visit(self, item: _Item) -> None:
+        if item.column and item.column in self._stopped_columns and not self.full:
+            self.stats.skipped_known += 1
+            self._report(item, 0, "skipped", "column already known from here on")
+            return
+        if not self.robots.allowed(item.url):
+            self.stats.skipped_robots += 1
+            self._report(item, 0, "skipped", "disallowed by robots.txt")
+            return
+        result = self.fetcher.fetch(
+            item.url,
+            gate=self._gate,
+            validators=self._validators(item),
+            max_bytes=self._cap(item.guess),
+        )
+        self.stats.requests += result.attempts
+        final = result.final
+        kind, links = self._understand(item, final)
+        outcome = self._record(result, kind)
+        if outcome is None or self._failure(result):
+            self._fail(item, kind, final, self._failure(result) or "not archived")
+            return
+        self.stats.fetched += 1
+        setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
+        self._report(item, final.status, outcome, None, kind)
+        if links is not None:
+            self._follow(item, kind, final.url, links)
+
+    def _fetch_robots(self, url: str) -> FetchedPage:
+        result = self.fetcher.fetch(url, gate=self._host_gate)
+        self.stats.requests += result.attempts
+        self._record(result, "robots")
+        return result.final
+
+    def _host_gate(self, url: str) -> str | None:
+        return None if self.scope.host_allowed(url) else f"{url} is outside the source's hosts"
+
+    def _gate(self, url: str) -> str | None:
+        if not self.scope.host_allowed(url):
+            self.stats.skipped_scope += 1
+            return f"redirect to {url} leaves the source's hosts"
+        if not self.robots.allowed(url):
+            self.stats.skipped_robots += 1
+            return f"redirect to {url} is disallowed by robots.txt"
+        return None
+
+    def _validators(self, item: _Item) -> tuple[str | None, str | None] | None:
+        # Lists are always fetched in full: their links are what an incremental run walks.
+        if self.full or item.guess not in ("detail", "attachment"):
+            return None
+        return self.state.validators(item.url)
+
+    def _cap(self, guess: PageKind) -> int:
+        if guess == "attachment":
+            return self.settings.max_attachment_bytes
+        return self.settings.max_page_bytes
+
+    def _understand(self, item: _Item, page: FetchedPage) -> tuple[PageKind, PageLinks | None]:
+        if page.status != 200 or page.error:
+            return item.guess, None
+        ctype = (page.header("Content-Type") or "").lower()
+        looks_html = any(t in ctype for t in _HTML_TYPES) or (
+            not ctype and page.body.lstrip()[:1] == b"<"
+        )
+        if item.guess == "attachment" or not looks_html:
+            return "attachment", None
+        tree = parse_html(page.body, page.url, ctype)
+        links = discover(tree, page.url)
+        return self.classifier.classify(page.url, tree, links), links
+
+    def _record(self, result: FetchResult, kind: PageKind) -> str | None:
+        outcome = None
+        for hop in result.hops:
+            if hop.status == 0:
+                continue
+            hop_kind = kind if hop is result.final else "other"
+            recorded = self.sink.record(hop, hop_kind, self.source.id)
+            self.stats.bytes += len(hop.body)
+            outcome = recorded.outcome
+        if result.final.status == 304:
+            return "unchanged"
+        return outcome
+
+    @staticmethod
+    def _failure(result: FetchResult) -> str | None:
+        if result.error:
+            return result.error
+        status = result.final.status
+        if status >= 400 or (300 <= status < 400 and status != 304):
+            return f"HTTP {status}"
+        return None
+
+    def _fail(self, item: _Item, kind: PageKind, page: FetchedPage, reason: str) -> None:
+        self.stats.failed += 1
+        if page.status:
+            self.stats.fetched += 1
+        self.stats.failures.append((item.url, reason))
+        self.sink.record_failure(item.url, reason, self.source.id)
+        self._report(item, page.status, "failed", reason, kind)
+
+    def _report(self, item: _Item, status: int, outcome: str, reason: str | None,
+                kind: PageKind | None = None) -> None:
+        if self.on_progress is None:
+            return
+        self.on_progress(CrawlEvent(
+            source=self.source.id, url=item.url, kind=kind or item.guess, status=status,
+            outcome=outcome, reason=reason, counts=self.stats.counts(),
+        ))
+
+    # -- links --------------------------------------------------------------------------------
+
+    def _follow(self, item: _Item, kind: PageKind, url: str, links: PageLinks) -> None:
+        self._seen.add(url)
+        if self.settings.fetch_attachments:
+            for link in links.attachments:
+                self._enqueue(link.url, "attachment")
+        if kind == "detail":
+            return
+        guesses = [(link, self.classifier.guess(link.url)) for link in links.links]
+        column = item.column or column_key(url)
+        if kind == "list" and not self.full:
+            self._count_known(column, guesses, links)
+        for page_url in links.paging:
+            self._enqueue(page_url, "list", column=column_key(page_url))
+        for link, guess in guesses:
+            self._enqueue(link.url, guess)
+
+    def _count_known(self, column: str, guesses: list[tuple[Link, PageKind]],
+                     links: PageLinks) -> None:
+        details = [link for link, guess in guesses if guess == "detail"] or _rows(links)
+        streak = self._streaks.get(column, 0)
+        for link in details:
+            streak = streak + 1 if self.state.is_known(link.url) else 0
+            if streak >= self.settings.known_streak:
+                self._stopped_columns.add(column)
+                log.info("%s: %d known items in a row, not paging further", column, streak)
+                break
+        self._streaks[column] = streak
+
+
+def column_key(url: str) -> str:
+    """The list a page belongs to: its URL without the page number (index_3.html, ?page=3)."""
+    parts = urlsplit(url)
+    path = re.sub(r"/index_\d+(\.\w+)$", r"/index\1", parts.path)
+    if posixpath.basename(path) in ("", "index.html", "index.htm", "index.shtml"):
+        path = posixpath.dirname(path) + "/"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+         if k.lower() not in PAGE_PARAMS]
+    )
+    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
+
+
+def _rows(links: PageLinks) -> list[Link]:
+    """The links of a list's most common URL shape, in page order (its rows)."""
+    by_folder: dict[str, list[Link]] = {}
+    for link in links.links:
+        folder = re.sub(r"\d+", "N", posixpath.dirname(urlsplit(link.url).path))
+        by_folder.setdefault(folder, []).append(link)
+    return max(by_folder.values(), key=len) if by_folder else []
