@@ -1,0 +1,95 @@
+"""The Flask application factory: the one place where settings enter the web site."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, current_app
+
+from disclosure_search import __version__
+from disclosure_search.config import Settings
+from disclosure_search.models import CATEGORIES
+from disclosure_search.web import errors, present, security
+from disclosure_search.web.params import SORT_LABELS
+from disclosure_search.web.resources import Resources
+
+EXTENSION_KEY = "disclosure_search"
+
+
+def create_app(settings: Settings, *, test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the public site for ``settings``.
+
+    Args:
+        settings: resolved settings; the index and catalog are read from ``settings.data_dir``.
+        test_config: Flask config values that override the defaults (tests pass TESTING).
+
+    Returns:
+        The WSGI application, with the search, documents and API blueprints registered.
+    """
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.web.secret_key or None,
+        JSON_AS_ASCII=False,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        SESSION_COOKIE_SECURE=settings.web.secure_cookies,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    if test_config:
+        app.config.update(test_config)
+    app.extensions[EXTENSION_KEY] = Resources(settings)
+    app.config["SETTINGS"] = settings
+
+    from disclosure_search.web import api, documents, search
+
+    app.register_blueprint(search.bp)
+    app.register_blueprint(documents.bp)
+    app.register_blueprint(api.bp)
+    errors.init_app(app)
+    security.init_app(app)
+    _register_template_helpers(app, settings)
+    return app
+
+
+def resources() -> Resources:
+    """The current app's index and catalog handles."""
+    found: Resources = current_app.extensions[EXTENSION_KEY]
+    return found
+
+
+def settings() -> Settings:
+    """The current app's settings."""
+    found: Settings = current_app.config["SETTINGS"]
+    return found
+
+
+def source_names(settings: Settings) -> dict[str, str]:
+    """Map source id to its configured display name."""
+    return {src.id: src.name for src in settings.sources}
+
+
+def _register_template_helpers(app: Flask, settings: Settings) -> None:
+    names = source_names(settings)
+    tz = settings.tz
+
+    @app.template_filter("localtime")
+    def _localtime(value: datetime | None) -> str:
+        return present.local_time(value, tz)
+
+    @app.template_filter("size")
+    def _size(value: int | None) -> str:
+        return present.human_size(value)
+
+    @app.template_filter("source_name")
+    def _source_name(value: str) -> str:
+        return names.get(value, value)
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {
+            "CATEGORIES": CATEGORIES,
+            "SORT_LABELS": SORT_LABELS,
+            "SOURCES": names,
+            "VERSION": __version__,
+        }
