@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 #: Memory Whoosh's writer may use for its posting pool before spilling to disk.
 WRITER_LIMIT_MB = 256
+#: Seconds a writer waits for another writer's lock before giving up.
+WRITER_TIMEOUT_S = 30.0
 _FACETS = ("category", "year", "source")
 _SKIP_EMPTY = ("agency", "year", "category", "source")
 
@@ -67,7 +69,7 @@ class WhooshBackend:
         if not self.writable:
             raise SearchIndexError("the search index was opened read-only")
         try:
-            return self._index.writer(limitmb=WRITER_LIMIT_MB, timeout=30.0)
+            return self._index.writer(limitmb=WRITER_LIMIT_MB, timeout=WRITER_TIMEOUT_S)
         except LockError as exc:
             lock = self.index_dir / "MAIN_WRITELOCK"
             raise SearchIndexError(
