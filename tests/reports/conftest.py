@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
 
-from disclosure_search.models import Document, document_id
+from disclosure_search.models import CrawlRun, Document, Version, document_id
 
 
 def make_doc(url: str, title: str, **fields: object) -> Document:
@@ -60,3 +61,26 @@ def documents() -> list[Document]:
                  doc_number_norm="洪府办发〔2018〕88号", category="规范性文件",
                  published_date=date(2018, 11, 1), first_seen=seen("2018-11-01")),
     ]
+
+
+class ListCatalog:
+    """The catalog's read API over plain lists (the report functions take any such object)."""
+
+    def __init__(self, documents: list[Document], versions: dict[str, list[Version]] | None = None,
+                 runs: list[CrawlRun] | None = None) -> None:
+        self._documents = documents
+        self._versions = versions or {}
+        self._runs = runs or []
+
+    def iter_documents(self, source: str | None = None,
+                       include_removed: bool = True) -> Iterator[Document]:
+        for doc in self._documents:
+            if (source is None or doc.source == source) and (
+                    include_removed or doc.removed_at is None):
+                yield doc
+
+    def versions(self, doc_id: str) -> list[Version]:
+        return list(self._versions.get(doc_id, []))
+
+    def runs(self, limit: int = 50) -> list[CrawlRun]:
+        return self._runs[:limit]
