@@ -15,10 +15,16 @@ from disclosure_search.extract.categories import OTHER, normalize_category
 from disclosure_search.extract.dates import iter_dates, parse_date
 from disclosure_search.extract.doc_number import looks_like_doc_number, normalize_doc_number
 from disclosure_search.extract.links import find_attachments
-from disclosure_search.extract.metadata import clean_text, find_label_pairs, map_fields
+from disclosure_search.extract.metadata import (
+    clean_text,
+    find_label_pairs,
+    inline_label_pattern,
+    map_fields,
+)
 from disclosure_search.models import Document, document_id
 
 logger = logging.getLogger(__name__)
+_METADATA_LINE = inline_label_pattern()
 
 _DATE_META = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time",
               "dc.date", "dcterms.issued")  # fmt: skip
@@ -28,6 +34,10 @@ _CRUMB = re.compile(r"crumb|position|location|dqwz|weizhi|currentpath|path", re.
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|»|›|→|/|\\|&gt;)\s*")
 _GENERIC_DATE_LABELS = {"日期", "时间", "時間"}
 _MIN_BODY = 60
+# Labels too common in body text ("时间：1月24日至30日") to drop a line for.
+_WEAK_LABELS = {"日期", "时间", "来源", "分类", "类别", "名称", "标题", "栏目", "索引", "关键词",
+                "关键字", "时效"}  # fmt: skip
+_MAX_METADATA_LINE = 160
 _LIST_ITEMS = 8
 
 
@@ -144,6 +154,18 @@ def _category(
     return fallback, raw or fallback_category
 
 
+def _drop_metadata_lines(body: str) -> str:
+    """Drop lines such as "发布时间：2020-07-01 来源：..." that repeat the metadata."""
+    kept = []
+    for line in body.split("\n"):
+        match = _METADATA_LINE.match(line)
+        label = re.sub(r"\s+", "", match.group(1)) if match else ""
+        if match and len(line) <= _MAX_METADATA_LINE and label not in _WEAK_LABELS:
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
 def _doc_number(fields: dict[str, str], body: str) -> str:
     if fields.get("doc_number"):
         return fields["doc_number"]
@@ -233,7 +255,7 @@ def extract_document(
     main = find_main(soup)
     if main is not None:
         _drop_metadata(main, labels, heading)
-    body = render_text(main) if main is not None else ""
+    body = _drop_metadata_lines(render_text(main)) if main is not None else ""
     if not _is_detail(soup, fields, main, body) or not title:
         logger.debug("not a detail page: %s", url)
         return None

@@ -42,6 +42,8 @@ _COLON = "：:"
 _MAX_LABEL = 8
 _MAX_VALUE = 300
 _SEPARATOR_CHARS = "|｜丨/,，;；、【】[]()（）"
+# A "value" that opens with its own short label ("字号：大 中 小") is the next pair, not a value.
+_ANOTHER_PAIR = re.compile(r"^[\u4e00-\u9fff\s]{1,8}[：:]")
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,8 @@ def label_table() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _inline_pattern() -> re.Pattern[str]:
-    """A label (letters may be spaced out) followed by a colon, at a boundary."""
+def inline_label_pattern() -> re.Pattern[str]:
+    """A known label (letters may be spaced out) followed by a colon, at a boundary."""
     labels = sorted(label_table(), key=len, reverse=True)
     spaced = "|".join(r"[\s\u3000]*".join(re.escape(ch) for ch in label) for label in labels)
     boundary = rf"(?:^|(?<=[\s\u3000{re.escape(_SEPARATOR_CHARS)}]))"
@@ -105,7 +107,7 @@ def _next_value(element: Tag) -> str:
         else:
             continue
         if value:
-            return "" if as_label(value) else value
+            return "" if as_label(value) or _ANOTHER_PAIR.match(value) else value
     return ""
 
 
@@ -125,7 +127,7 @@ def _element_pairs(soup: BeautifulSoup | Tag) -> Iterator[LabelPair]:
 
 
 def _split_inline(text: str) -> Iterator[tuple[str, str]]:
-    matches = list(_inline_pattern().finditer(text))
+    matches = list(inline_label_pattern().finditer(text))
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         value = _clean_value(text[match.end() : end]).strip(_SEPARATOR_CHARS + " ")

@@ -1,0 +1,178 @@
+"""Read the text of attachments: PDF, DOCX, XLSX, plain text; refuse broken or huge files."""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from collections.abc import Iterator
+
+from disclosure_search.errors import ExtractError
+from disclosure_search.extract.links import attachment_extension
+
+logger = logging.getLogger(__name__)
+
+#: Extracted text is cut at this many characters; the index needs no more.
+MAX_TEXT_CHARS = 200_000
+#: A DOCX/XLSX whose members would inflate beyond this is refused (zip bomb guard).
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+MAX_SHEET_ROWS = 100_000
+MAX_PDF_PAGES = 2_000
+
+_BY_CONTENT_TYPE = {
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "text/plain": ".txt",
+    "text/csv": ".csv",
+}
+
+
+def _kind(data: bytes, url: str, content_type: str | None) -> str:
+    """The file's type: magic bytes first, then the URL's extension, then Content-Type."""
+    if data.startswith(b"%PDF"):
+        return ".pdf"
+    ext = attachment_extension(url)
+    if ext in {".docx", ".xlsx", ".pdf", ".txt", ".csv"}:
+        return ext
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return _BY_CONTENT_TYPE.get(media, ext)
+
+
+class _Collector:
+    """Gathers text up to ``MAX_TEXT_CHARS`` and says when it is full."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+
+    def add(self, text: str) -> bool:
+        text = text.strip()
+        if text:
+            self.parts.append(text[: MAX_TEXT_CHARS - self.size])
+            self.size += len(text) + 1
+        return self.size < MAX_TEXT_CHARS
+
+    def text(self) -> str:
+        return "\n".join(self.parts)[:MAX_TEXT_CHARS]
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    out = _Collector()
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ExtractError("PDF is encrypted with a password; its text cannot be read")
+        for number, page in enumerate(reader.pages):
+            if number >= MAX_PDF_PAGES or not out.add(page.extract_text() or ""):
+                break
+    except ExtractError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AssertionError) as exc:
+        raise ExtractError(f"broken PDF: {exc or type(exc).__name__}") from exc
+    return out.text()
+
+
+def _check_zip(data: bytes, what: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise ExtractError(f"broken {what}: not a valid zip container ({exc})") from exc
+    unzipped = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members) or 1
+    if unzipped > MAX_UNZIPPED_BYTES or unzipped / packed > MAX_COMPRESSION_RATIO:
+        raise ExtractError(
+            f"{what} refused: it would inflate to {unzipped} bytes ({unzipped // packed}x)"
+        )
+
+
+def _docx_blocks(data: bytes) -> Iterator[str]:
+    import docx
+    from docx.table import Table
+
+    document = docx.Document(io.BytesIO(data))
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    text = cell.text.strip()
+                    if text and (not cells or cells[-1] != text):  # merged cells repeat
+                        cells.append(text)
+                yield "\t".join(cells)
+        else:
+            yield block.text
+
+
+def _docx_text(data: bytes) -> str:
+    _check_zip(data, "DOCX")
+    out = _Collector()
+    try:
+        for block in _docx_blocks(data):
+            if not out.add(block):
+                break
+    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise ExtractError(f"broken DOCX: {exc}") from exc
+    return out.text()
+
+
+def _xlsx_text(data: bytes) -> str:
+    from openpyxl import load_workbook
+
+    _check_zip(data, "XLSX")
+    out = _Collector()
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
+        raise ExtractError(f"broken XLSX: {exc}") from exc
+    try:
+        for sheet in book.worksheets:
+            out.add(sheet.title)
+            for number, row in enumerate(sheet.iter_rows(values_only=True)):
+                cells = [str(v).strip() for v in row if v is not None and str(v).strip()]
+                if number >= MAX_SHEET_ROWS or not out.add("\t".join(cells)):
+                    return out.text()
+    finally:
+        book.close()
+    return out.text()
+
+
+def _plain_text(data: bytes) -> str:
+    for charset in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(charset)[:MAX_TEXT_CHARS]
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", "replace")[:MAX_TEXT_CHARS]
+
+
+def attachment_text(data: bytes, url: str, content_type: str | None = None) -> str:
+    """Return the text of an attachment, cut at ``MAX_TEXT_CHARS``.
+
+    Args:
+        data: the file's bytes.
+        url: where it came from (its extension names the type when the bytes do not).
+        content_type: the Content-Type header, if any.
+
+    Returns:
+        The text: PDF pages, DOCX paragraphs and tables (cells tab-separated), XLSX
+        rows (cells tab-separated, one sheet after another), or decoded plain text.
+
+    Raises:
+        ExtractError: the file is broken, encrypted, too large once unpacked, or of an
+            unsupported type (.doc, .xls, .wps, .zip, ...).
+    """
+    kind = _kind(data, url, content_type)
+    readers = {".pdf": _pdf_text, ".docx": _docx_text, ".xlsx": _xlsx_text,
+               ".txt": _plain_text, ".csv": _plain_text}  # fmt: skip
+    reader = readers.get(kind)
+    if reader is None:
+        raise ExtractError(f"unsupported type {kind or 'unknown'!r} for {url}")
+    if not data:
+        raise ExtractError(f"empty file: {url}")
+    return reader(data)
