@@ -1,0 +1,232 @@
+"""The SQLite catalog: captures pointing into the WARC files, crawl runs and their failures."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from disclosure_search.archive.documents import DocumentsMixin
+from disclosure_search.archive.schema import ARCHIVE_MIGRATIONS, Migration, migrate
+from disclosure_search.archive.store import from_text, to_text
+from disclosure_search.archive.warc import PayloadRef, WarcLocation, read_exchange, resolve
+from disclosure_search.crawl.charset import sniff_charset
+from disclosure_search.errors import ArchiveError
+from disclosure_search.models import Capture, CrawlRun, FetchedPage, PageKind
+
+_CAPTURE_COLUMNS = (
+    "id, source, url, fetched_at, status, sha256, warc_file, warc_offset, warc_length,"
+    " content_type, charset, kind"
+)
+
+
+class Catalog(DocumentsMixin):
+    """What the archive holds and what the crawls saw; the web and jobs read it.
+
+    One connection, shared between threads under a lock; WAL mode so readers (the web site)
+    never wait for the nightly crawl. Every write commits at once: a crawl killed at any moment
+    loses nothing it was told had been stored.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, archive_dir: Path, readonly: bool) -> None:
+        super().__init__(conn)
+        self.archive_dir = archive_dir
+        self.readonly = readonly
+
+    @classmethod
+    def open(cls, path: str | Path, readonly: bool = False,
+             archive_dir: str | Path | None = None) -> Catalog:
+        """Open (creating and migrating unless ``readonly``) the catalog at ``path``.
+
+        Args:
+            path: the SQLite file, e.g. ``data/catalog.sqlite3``.
+            readonly: open for reading only (the web site); the file must exist.
+            archive_dir: where the WARC files are (default: ``archive/`` beside ``path``).
+
+        Raises:
+            ArchiveError: the file is missing (read-only) or not a catalog.
+        """
+        path = Path(path)
+        warcs = Path(archive_dir) if archive_dir else path.parent / "archive"
+        try:
+            if readonly:
+                if not path.exists():
+                    raise ArchiveError(f"no catalog at {path}; run `disclosure-search crawl` first")
+                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.row_factory = sqlite3.Row
+            if not readonly:
+                migrate(conn, "archive", ARCHIVE_MIGRATIONS)
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"{path} is not a usable catalog: {exc}") from None
+        return cls(conn, warcs, readonly)
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self.lock:
+            self.conn.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def migrate(self, component: str, steps: tuple[Migration, ...]) -> int:
+        """Apply another component's schema steps (e.g. the web's staff tables)."""
+        with self.lock:
+            return migrate(self.conn, component, steps)
+
+    # -- captures -----------------------------------------------------------------------------
+
+    def record_capture(
+        self, page: FetchedPage, location: WarcLocation, kind: PageKind, source: str,
+        run_id: int | None = None,
+    ) -> Capture:
+        """Add a catalog row for an exchange already flushed to ``location``; return it."""
+        self.ensure_source(source)
+        ctype = page.header("Content-Type")
+        charset = sniff_charset(page.body, ctype) if kind in ("list", "detail", "other") else None
+        capture_id = self._write(
+            "INSERT INTO captures (url, source, fetched_at, status, sha256, size, warc_file,"
+            " warc_offset, warc_length, warc_record_id, warc_date, payload_digest, revisit,"
+            " content_type, charset, kind, etag, last_modified, run_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (page.url, source, to_text(page.fetched_at), page.status,
+             hashlib.sha256(page.body).hexdigest(), len(page.body), location.file,
+             location.offset, location.length, location.record_id, location.warc_date,
+             location.payload_digest, int(location.revisit), ctype, charset, kind,
+             page.header("ETag"), page.header("Last-Modified"), run_id),
+        )
+        found = self.capture(capture_id)
+        assert found is not None
+        return found
+
+    def capture(self, capture_id: int) -> Capture | None:
+        """The capture with this id, or None."""
+        row = self._one(f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE id = ?", (capture_id,))
+        return _capture(row) if row else None
+
+    def latest_capture(self, url: str, ok_only: bool = False) -> Capture | None:
+        """The newest capture of ``url`` (only status 200 ones when ``ok_only``), or None."""
+        extra = " AND status = 200" if ok_only else ""
+        row = self._one(
+            f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE url = ?{extra}"
+            " ORDER BY id DESC LIMIT 1", (url,),
+        )
+        return _capture(row) if row else None
+
+    def captures_for_url(self, url: str) -> list[Capture]:
+        """Every capture of ``url``, oldest first."""
+        rows = self._all(
+            f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE url = ? ORDER BY id", (url,)
+        )
+        return [_capture(r) for r in rows]
+
+    def html_captures(self, source: str | None = None) -> Iterator[Capture]:
+        """Every archived HTML detail page with status 200, oldest first (for ``reindex``)."""
+        sql = f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE kind = 'detail' AND status = 200"
+        args: tuple[Any, ...] = ()
+        if source:
+            sql, args = sql + " AND source = ?", (source,)
+        yield from (_capture(r) for r in self._all(sql + " ORDER BY id", args))
+
+    def read_page(self, capture: Capture) -> FetchedPage:
+        """The exchange behind ``capture``, read from its WARC file (revisits resolved)."""
+        path = resolve(self.archive_dir, capture.warc_file)
+        return read_exchange(path, capture.warc_offset)
+
+    def payload_ref(self, sha256: str) -> PayloadRef | None:
+        """Where a payload with this SHA-256 was first stored in full, or None."""
+        row = self._one(
+            "SELECT url, warc_date, payload_digest, warc_file, warc_offset FROM captures"
+            " WHERE sha256 = ? AND revisit = 0 ORDER BY id LIMIT 1", (sha256,),
+        )
+        if row is None:
+            return None
+        return PayloadRef(row["url"], row["warc_date"], row["payload_digest"],
+                          row["warc_file"], row["warc_offset"])
+
+    def validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """``(etag, last_modified)`` of the newest 200 capture of ``url``, if it sent any."""
+        row = self._one(
+            "SELECT etag, last_modified FROM captures WHERE url = ? AND status = 200"
+            " ORDER BY id DESC LIMIT 1", (url,),
+        )
+        if row is None or not (row["etag"] or row["last_modified"]):
+            return None
+        return row["etag"], row["last_modified"]
+
+    def is_known(self, url: str) -> bool:
+        """True when ``url`` was captured with status 200 (or 304) before."""
+        return self._one(
+            "SELECT 1 FROM captures WHERE url = ? AND status IN (200, 304) LIMIT 1", (url,)
+        ) is not None
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def start_run(self, sources: tuple[str, ...] | list[str], full: bool) -> int:
+        """Record the start of a crawl pass; returns its id."""
+        return self._write(
+            "INSERT INTO runs (started_at, status, full, sources) VALUES (?, 'running', ?, ?)",
+            (to_text(datetime.now(UTC)), int(full), json.dumps(list(sources))),
+        )
+
+    def finish_run(self, run_id: int, status: str, counts: dict[str, dict[str, int]]) -> None:
+        """Record how a run ended (finished, interrupted, failed) and its counters per source."""
+        self._write(
+            "UPDATE runs SET finished_at = ?, status = ?, counts = ? WHERE id = ?",
+            (to_text(datetime.now(UTC)), status, json.dumps(counts, ensure_ascii=False), run_id),
+        )
+
+    def record_failure(self, run_id: int | None, url: str, reason: str,
+                       source: str | None = None) -> None:
+        """Remember that ``url`` failed in run ``run_id`` and why."""
+        self._write(
+            "INSERT INTO failures (run_id, source, url, reason, at) VALUES (?, ?, ?, ?, ?)",
+            (run_id, source, url, reason, to_text(datetime.now(UTC))),
+        )
+
+    def runs(self, limit: int = 20) -> list[CrawlRun]:
+        """The newest ``limit`` runs, newest first, with their failures."""
+        rows = self._all("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        return [self._run(row) for row in rows]
+
+    def run(self, run_id: int) -> CrawlRun | None:
+        """One run by id, or None."""
+        row = self._one("SELECT * FROM runs WHERE id = ?", (run_id,))
+        return self._run(row) if row else None
+
+    def _run(self, row: sqlite3.Row) -> CrawlRun:
+        failures = self._all(
+            "SELECT url, reason FROM failures WHERE run_id = ? ORDER BY id", (row["id"],)
+        )
+        started = from_text(row["started_at"])
+        assert started is not None
+        return CrawlRun(
+            id=row["id"], started_at=started, finished_at=from_text(row["finished_at"]),
+            status=row["status"], full=bool(row["full"]),
+            sources=tuple(json.loads(row["sources"])), counts=json.loads(row["counts"]),
+            failures=tuple((f["url"], f["reason"]) for f in failures),
+        )
+
+
+def _capture(row: sqlite3.Row) -> Capture:
+    fetched = from_text(row["fetched_at"])
+    assert fetched is not None
+    return Capture(
+        id=row["id"], source=row["source"], url=row["url"], fetched_at=fetched,
+        status=row["status"], sha256=row["sha256"], warc_file=row["warc_file"],
+        warc_offset=row["warc_offset"], warc_length=row["warc_length"],
+        content_type=row["content_type"], charset=row["charset"], kind=row["kind"],
+    )

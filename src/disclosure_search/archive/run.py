@@ -1,0 +1,69 @@
+"""One crawl pass into the archive: a run row, each source crawled, the run closed honestly."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from disclosure_search.archive.catalog import Catalog
+from disclosure_search.archive.sink import ArchiveSink
+from disclosure_search.config import Settings, SourceSettings
+from disclosure_search.crawl.contracts import CrawlStats
+from disclosure_search.crawl.crawler import Crawler, ProgressCallback
+from disclosure_search.crawl.fetch import Fetcher
+from disclosure_search.crawl.rate import RateLimiter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunResult:
+    """What a crawl pass did: its run id, status and the counters of each source."""
+
+    run_id: int
+    status: str
+    stats: dict[str, CrawlStats] = field(default_factory=dict)
+
+
+def crawl_into_archive(
+    settings: Settings,
+    sources: Sequence[SourceSettings] | None = None,
+    *,
+    full: bool = False,
+    catalog: Catalog | None = None,
+    on_progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+) -> RunResult:
+    """Crawl ``sources`` (default: all configured) once, archiving every exchange.
+
+    The run is recorded in the catalog as ``finished``, ``interrupted`` (``stop`` was set) or
+    ``failed`` (an unexpected error, which is re-raised after the run is closed).
+    """
+    chosen = tuple(sources if sources is not None else settings.sources)
+    stop = stop or threading.Event()
+    own_catalog = catalog is None
+    cat = catalog or Catalog.open(settings.catalog_path, archive_dir=settings.archive_dir)
+    run_id = cat.start_run([s.id for s in chosen], full)
+    result = RunResult(run_id, "running")
+    fetcher = Fetcher(settings.crawl, rate=RateLimiter(settings.crawl.requests_per_second),
+                      stop=stop)
+    try:
+        with ArchiveSink.open(settings, run_id, catalog=cat) as sink:
+            for source in chosen:
+                cat.ensure_source(source.id, source.name)
+                crawler = Crawler(settings.crawl, source, sink, sink, full=full,
+                                  on_progress=on_progress, stop=stop, fetcher=fetcher)
+                result.stats[source.id] = crawler.run()
+                if stop.is_set():
+                    break
+        result.status = "interrupted" if stop.is_set() else "finished"
+    except BaseException:
+        result.status = "failed"
+        raise
+    finally:
+        cat.finish_run(run_id, result.status, {k: v.counts() for k, v in result.stats.items()})
+        if own_catalog:
+            cat.close()
+    return result
