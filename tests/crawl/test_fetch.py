@@ -78,8 +78,9 @@ def test_redirect_target_is_checked_before_it_is_requested(site: Site) -> None:
 
 def test_conditional_get_sends_validators_and_gets_304(site: Site) -> None:
     site.routes["/d.html"] = Response(b"<p>doc</p>", etag='"v1"')
-    page = fetcher().fetch(site.url("/d.html"), validators=('"v1"', "Tue, 01 Sep 2020 00:00:00 GMT"))
+    since = "Tue, 01 Sep 2020 00:00:00 GMT"
+    page = fetcher().fetch(site.url("/d.html"), validators=('"v1"', since))
     assert page.final.status == 304 and page.final.body == b""
     sent = site.requested("/d.html")[0].headers
     assert sent["If-None-Match"] == '"v1"'
-    assert sent["If-Modified-Since"] == "Tue, 01 Sep 2020 00:00:00 GMT"
+    assert sent["If-Modified-Since"] == since

@@ -58,7 +58,8 @@ def test_base_href_and_duplicates() -> None:
 
 
 def test_gbk_page_without_any_declaration_is_read() -> None:
-    body = '<html><body><a href="t1.html">关于开展科技项目申报的通知</a></body></html>'.encode("gbk")
+    title = "关于开展科技项目申报的通知"
+    body = f'<html><body><a href="t1.html">{title}</a></body></html>'.encode("gbk")
     assert sniff_charset(body, "text/html") == "gb18030"
     assert links_of(body).links[0].text == "关于开展科技项目申报的通知"
 

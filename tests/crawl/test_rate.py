@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 
@@ -14,7 +15,7 @@ def test_requests_to_one_host_are_spaced() -> None:
     for _ in range(4):
         limiter.wait("h")
         times.append(time.monotonic())
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= 0.045
 
 
