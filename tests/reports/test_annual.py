@@ -9,7 +9,7 @@ from datetime import date
 from disclosure_search.models import CATEGORIES, Document
 from disclosure_search.reports.annual import count_documents, counts_csv, year_counts
 
-from .conftest import ListCatalog, make_doc, seen
+from .data import ListCatalog, make_doc, seen
 
 
 def test_year_counts_follow_the_report_categories_and_add_up(documents: list[Document]) -> None:
@@ -59,3 +59,9 @@ def test_first_seen_day_uses_the_configured_zone() -> None:
     docs = [make_doc("https://a.example/3", "丙", first_seen=late_evening_utc)]
     assert count_documents(docs, 2019, tz=ZoneInfo("Asia/Shanghai")).total == 1
     assert count_documents(docs, 2018).total == 1
+
+
+def test_year_counts_from_the_real_catalog(archive: object) -> None:
+    counts = year_counts(archive, 2018)
+    assert counts.total == 8 and counts.removed == 1
+    assert counts.by_category["规范性文件"] == 3

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from disclosure_search.models import Version
 from disclosure_search.reports.changes import list_changes, version_diff
 
-from .conftest import ListCatalog, make_doc, seen
+from .data import ListCatalog, make_doc, seen
 
 
 def _version(number: int, day: str, body: str, **meta: str) -> Version:

@@ -8,7 +8,7 @@ import json
 from datetime import date
 
 from disclosure_search.models import Document
-from disclosure_search.reports.check import check_documents, report_csv, report_json
+from disclosure_search.reports.check import check_documents, report_csv, report_json, run_check
 from disclosure_search.reports.checklist import parse_checklist
 
 CHECKLIST = """title,doc_number,category,due_date,source
@@ -68,3 +68,11 @@ def test_json_and_csv_renderings_agree(documents: list[Document]) -> None:
     assert rows[1]["days_late"] == "10"
     # a title that looks like a spreadsheet formula is written inert
     assert rows[7]["title"].startswith("'=cmd")
+
+
+def test_run_check_against_the_real_catalog(archive: object) -> None:
+    report = run_check(archive, parse_checklist(CHECKLIST.encode()), date(2019, 1, 31))
+    assert report.counts == {"published": 2, "late": 2, "missing": 3, "ambiguous": 1}
+    late = report.results[1]
+    assert late.status == "late" and late.first_seen is not None
+    assert late.first_seen.date() == date(2018, 5, 21)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from disclosure_search.models import CrawlRun, Document
 from disclosure_search.reports.health import assess, crawl_health, run_health
 
-from .conftest import ListCatalog, make_doc
+from .data import ListCatalog, make_doc
 
 NOW = datetime(2024, 6, 30, 3, 0, tzinfo=UTC)
 
