@@ -20,7 +20,7 @@ from disclosure_search.web.app import create_app
 pytest.importorskip("disclosure_search.archive.catalog",
                     reason="needs disclosure_search.archive.catalog")
 
-from reports.data import build_catalog, sample_documents  # noqa: E402
+from reports.data import build_catalog, sample_documents
 
 PASSWORD = "correct horse battery"
 CHECKLIST = ("title,doc_number,due_date\n"

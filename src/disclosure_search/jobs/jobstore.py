@@ -23,7 +23,7 @@ CREATE INDEX IF NOT EXISTS apscheduler_jobs_next ON apscheduler_jobs (next_run_t
 """
 
 
-class SQLiteJobStore(BaseJobStore):  # type: ignore[misc]
+class SQLiteJobStore(BaseJobStore):
     """Stores pickled job state in one SQLite table, as APScheduler's SQLAlchemyJobStore does.
 
     The file is local to data_dir and written only by this project, so unpickling its rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _csv
 import csv
 import io
 from dataclasses import dataclass
@@ -92,7 +93,7 @@ def _check_header(header: list[str]) -> list[str]:
     return names
 
 
-def _read_rows(reader: csv.Reader, names: list[str]) -> list[ChecklistRow]:
+def _read_rows(reader: _csv.Reader, names: list[str]) -> list[ChecklistRow]:
     rows: list[ChecklistRow] = []
     for cells in reader:
         line = reader.line_num
