@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from disclosure_search.config import CrawlSettings, Settings
 from disclosure_search.errors import LockedError
@@ -93,14 +90,3 @@ def test_manual_crawl_refused_while_the_job_holds_the_lock(tmp_path: Path) -> No
     assert errors and f"pid {os.getpid()}" in errors[0]
     with crawl_lock(tmp_path):
         pass
-
-
-@pytest.mark.skipif(importlib.util.find_spec("disclosure_search.jobs.pipeline") is None
-                    or importlib.util.find_spec("disclosure_search.sample_portal.server") is None,
-                    reason="needs disclosure_search.jobs.pipeline and the sample portal")
-def test_nightly_job_against_the_sample_portal(tmp_path: Path) -> None:
-    from tests.jobs.portal import portal_settings  # built once the pipeline lands
-
-    settings = portal_settings(tmp_path)
-    report = nightly_job(settings)
-    assert report is not None
