@@ -52,22 +52,24 @@ class Catalog(DocumentsMixin):
         """
         path = Path(path)
         warcs = Path(archive_dir) if archive_dir else path.parent / "archive"
+        if readonly and not path.exists():
+            raise ArchiveError(f"no catalog at {path}; run `disclosure-search crawl` first")
+        if not readonly:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        target = f"file:{path}?mode=ro" if readonly else str(path)
+        conn = sqlite3.connect(target, uri=readonly, check_same_thread=False, timeout=30)
         try:
-            if readonly:
-                if not path.exists():
-                    raise ArchiveError(f"no catalog at {path}; run `disclosure-search crawl` first")
-                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+            if not readonly:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA busy_timeout=30000")
             conn.row_factory = sqlite3.Row
             if not readonly:
                 migrate(conn, "archive", ARCHIVE_MIGRATIONS)
+            else:
+                conn.execute("SELECT 1 FROM captures LIMIT 1")
         except sqlite3.DatabaseError as exc:
+            conn.close()
             raise ArchiveError(f"{path} is not a usable catalog: {exc}") from None
         return cls(conn, warcs, readonly)
 
