@@ -21,6 +21,8 @@ HOSTILE_PAGE = """<html><head><meta charset="gbk"><title>存档页面</title>
 <img src="x" onerror="parent.document.title='PWNED'">
 </body></html>"""
 
+PDF_BYTES = b"%PDF-1.4\n<script>alert(1)</script>\n%%EOF\n"
+
 
 def page_for(doc: Document, body: bytes, when: datetime,
              content_type: str = "text/html") -> FetchedPage:
@@ -52,6 +54,10 @@ def build_archive(settings: Settings, docs: list[Document]) -> None:
         new = replace(changed, title=changed.title + "（修订）",
                       body="第一条 项目资金按月拨付。\n第二条 新增的条款。")
         _record(catalog, writer, new, page_for(new, _html(new), later))
+        pdf = docs[1]  # a later capture of the same URL that is not HTML
+        later_pdf = (pdf.first_seen or datetime(2024, 1, 1, tzinfo=UTC)) + timedelta(days=1)
+        page = page_for(pdf, PDF_BYTES, later_pdf, "application/pdf")
+        catalog.record_capture(page, writer.write(page), "attachment", pdf.source)
         removed = docs[27]
         catalog.mark_removed(removed.id, removed.removed_at or later)
     finally:

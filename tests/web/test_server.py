@@ -1,0 +1,65 @@
+"""The real server (waitress) serves the site and picks up a newer index without a restart."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from disclosure_search.config import Settings
+from disclosure_search.index.backend import open_backend
+from disclosure_search.web import resources
+from disclosure_search.web.server import SiteServer
+
+from .conftest import build_documents
+
+
+@pytest.fixture()
+def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[SiteServer, Path]]:
+    monkeypatch.setattr(resources, "REFRESH_INTERVAL_S", 0.0)
+    settings = Settings(data_dir=tmp_path)
+    backend = open_backend(settings.index_dir, writable=True)
+    backend.upsert(build_documents()[:3])
+    backend.close()
+    server = SiteServer(settings, "127.0.0.1", 0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield server, settings.index_dir
+    server.stop()
+    thread.join(timeout=5)
+
+
+def _get(server: SiteServer, path: str) -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        conn.request("GET", path, headers={"Accept": "application/json"})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+def test_served_by_waitress_with_headers(live: tuple[SiteServer, Path]) -> None:
+    server, _ = live
+    assert server.url == f"http://127.0.0.1:{server.port}/"
+    status, headers, body = _get(server, "/api/search?q=")
+    assert status == 200 and json.loads(body)["total"] == 3
+    assert headers["Server"] == "disclosure-search"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    status, _, body = _get(server, "/api/search?page=0")
+    assert status == 400 and json.loads(body)["status"] == 400
+
+
+def test_newer_index_is_picked_up_without_restart(live: tuple[SiteServer, Path]) -> None:
+    server, index_dir = live
+    assert json.loads(_get(server, "/api/search")[2])["total"] == 3
+    writer = open_backend(index_dir, writable=True)  # what a crawl does meanwhile
+    try:
+        writer.upsert(build_documents()[3:8])
+    finally:
+        writer.close()
+    assert json.loads(_get(server, "/api/search")[2])["total"] == 8
