@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from dataclasses import replace
 
@@ -138,3 +139,22 @@ def test_stop_event_ends_the_crawl_at_a_clean_point(site: Site) -> None:
     stats = crawl(site, sink, on_progress=stop_after_two, stop=stop).stats
     assert stats.stopped and stats.fetched == 2
     assert len(sink.pages) == 3  # robots.txt and the two pages, each archived whole
+
+
+def test_gbk_list_without_charset_header_is_followed(site: Site) -> None:
+    html = '<html><body><a href="t20200101_9.html">关于公布科技项目的通知</a></body></html>'
+    site.add("/xxgk/index.html", html.encode("gbk"), headers=[("Content-Type", "text/html")])
+    site.add("/xxgk/t20200101_9.html", detail_html("关于公布科技项目的通知"))
+    sink = MemorySink()
+    crawl(site, sink, "/xxgk/index.html")
+    assert "/xxgk/t20200101_9.html" in site.paths()
+    gbk_page = next(p for p, _ in sink.pages if p.url.endswith("/xxgk/index.html"))
+    assert gbk_page.body == html.encode("gbk")
+
+
+def test_requests_to_the_site_are_spaced_by_the_rate_limit(site: Site) -> None:
+    trs_site(site, pages=1, per_page=4)
+    crawl(site, MemorySink(), settings=replace(FAST, requests_per_second=20))
+    times = [r.at for r in site.log]
+    assert len(times) == 6
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.04
