@@ -97,6 +97,6 @@ def test_kill_9_mid_crawl_leaves_an_archive_the_next_run_continues(
     assert assert_archive_sound(tmp_path) == before + 2 + 20 + 1  # robots.txt again
     with Catalog.open(catalog_path) as catalog:
         statuses = [r.status for r in catalog.runs()]
-        assert statuses == ["finished", "running"]  # the killed run never finished
+        assert statuses == ["finished", "interrupted"]  # the killed run never finished
         known = {c.url for c in catalog.html_captures()}
         assert {site.url(d) for d in details} <= known

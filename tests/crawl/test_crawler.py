@@ -158,3 +158,13 @@ def test_requests_to_the_site_are_spaced_by_the_rate_limit(site: Site) -> None:
     times = [r.at for r in site.log]
     assert len(times) == 6
     assert min(b - a for a, b in itertools.pairwise(times)) >= 0.04
+
+
+def test_chinese_attachment_names_are_requested_percent_encoded(site: Site) -> None:
+    site.add("/xxgk/index.html", list_html([("t20200101_3.html", "通知")]))
+    site.add("/xxgk/t20200101_3.html", detail_html("通知", attachments=("附件 1.pdf",)))
+    site.add("/xxgk/%E9%99%84%E4%BB%B6%201.pdf", b"%PDF-1.4",
+             headers=[("Content-Type", "application/pdf")])
+    stats = crawl(site, MemorySink(), "/xxgk/index.html").stats
+    assert "/xxgk/%E9%99%84%E4%BB%B6%201.pdf" in site.paths()
+    assert stats.failed == 0 and stats.new == 3

@@ -14,6 +14,14 @@ def test_canonical_form_drops_fragment_default_port_and_host_case() -> None:
     assert canonicalize("http://h:8080/x") == "http://h:8080/x"
 
 
+def test_chinese_file_names_and_spaces_are_percent_encoded_once() -> None:
+    assert canonicalize("http://h/附件/办法 2020.pdf?name=通知") == (
+        "http://h/%E9%99%84%E4%BB%B6/%E5%8A%9E%E6%B3%95%202020.pdf?name=%E9%80%9A%E7%9F%A5"
+    )
+    assert canonicalize("http://h/%E9%99%84.pdf?a=1&b=%20") == "http://h/%E9%99%84.pdf?a=1&b=%20"
+    assert canonicalize("http://科技局.中国/") == "http://xn--dgt58lv2v.xn--fiqs8s/"
+
+
 def test_relative_links_resolve_against_the_page() -> None:
     assert canonicalize("../202009/t1.html", "http://h/xxgk/tzgg/index.html") == (
         "http://h/xxgk/202009/t1.html"

@@ -184,6 +184,15 @@ class Catalog(DocumentsMixin):
             (to_text(datetime.now(UTC)), int(full), json.dumps(list(sources))),
         )
 
+    def interrupt_stale_runs(self, current: int) -> int:
+        """Mark runs other than ``current`` still shown as running (their process died) as
+        ``interrupted``; returns how many. Call it while holding the crawl lock."""
+        with self.lock, self.conn:
+            return self.conn.execute(
+                "UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND id != ?",
+                (current,),
+            ).rowcount
+
     def finish_run(self, run_id: int, status: str, counts: dict[str, dict[str, int]]) -> None:
         """Record how a run ended (finished, interrupted, failed) and its counters per source."""
         self._write(

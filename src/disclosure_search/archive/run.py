@@ -39,13 +39,17 @@ def crawl_into_archive(
     """Crawl ``sources`` (default: all configured) once, archiving every exchange.
 
     The run is recorded in the catalog as ``finished``, ``interrupted`` (``stop`` was set) or
-    ``failed`` (an unexpected error, which is re-raised after the run is closed).
+    ``failed`` (an unexpected error, which is re-raised after the run is closed). Runs left
+    ``running`` by a process that died are marked ``interrupted``: callers hold the crawl lock,
+    so no other crawl can be running.
     """
     chosen = tuple(sources if sources is not None else settings.sources)
     stop = stop or threading.Event()
     own_catalog = catalog is None
     cat = catalog or Catalog.open(settings.catalog_path, archive_dir=settings.archive_dir)
     run_id = cat.start_run([s.id for s in chosen], full)
+    if cat.interrupt_stale_runs(run_id):
+        log.warning("an earlier crawl died without finishing; its run is marked interrupted")
     result = RunResult(run_id, "running")
     fetcher = Fetcher(settings.crawl, rate=RateLimiter(settings.crawl.requests_per_second),
                       stop=stop)

@@ -151,7 +151,7 @@ class Fetcher:
             version = "HTTP/1.0" if resp.version == 10 else "HTTP/1.1"
             resp_headers = resp.getheaders()
             body, truncated, error = _read_body(resp, cap)
-        except (OSError, http.client.HTTPException) as exc:
+        except (OSError, http.client.HTTPException, UnicodeError) as exc:
             error = _describe(exc, self.settings.timeout_s)
             truncated = status != 0
         finally:
