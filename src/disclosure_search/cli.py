@@ -1,4 +1,4 @@
-"""The ``disclosure-search`` command line: parses arguments, runs a command, maps errors to exits."""
+"""The ``disclosure-search`` command line: parses arguments, runs a command, maps errors."""
 
 from __future__ import annotations
 
@@ -37,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="serve the sample portal, crawl it, index it, serve the site")
     p.add_argument("--port", type=int, default=8080, help="port of the search site")
-    p.add_argument("--data-dir", help="where to keep the demo's archive (default: a temp dir)")
+    p.add_argument("--portal-port", type=int, default=8701,
+                   help="port of the sample bureau (the city portal takes the next one)")
+    p.add_argument("--data-dir", help="where to keep the demo's archive (default: ./demo-data)")
     p.add_argument("--no-serve", action="store_true", help="stop after crawling and searching")
 
     p = sub.add_parser("crawl", help="one crawl pass, then index what changed")

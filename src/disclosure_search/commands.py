@@ -3,50 +3,278 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
+import sys
+import threading
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
 
-from disclosure_search.config import Settings
-from disclosure_search.errors import DisclosureSearchError
+from disclosure_search.config import Settings, load_settings
+from disclosure_search.errors import ConfigError, DisclosureSearchError, QueryError, UsageError
+from disclosure_search.models import CATEGORIES, SearchQuery
+from disclosure_search.progress import Progress
 
 
-def _pending(name: str) -> DisclosureSearchError:
-    return DisclosureSearchError(f"'{name}' is not available in this build yet")
+def _out(text: str = "") -> None:
+    print(text, flush=True)
 
 
-def demo(args: argparse.Namespace, settings: Settings) -> int:
-    raise _pending("demo")
+def _need_sources(settings: Settings) -> None:
+    if not settings.sources:
+        where = settings.config_path or "no config file found"
+        raise ConfigError(f"no [[sources]] configured ({where}); pass --config or create "
+                          "disclosure-search.toml (see README, 'Configuration')")
+
+
+# -- crawl, reindex ---------------------------------------------------------------------------
 
 
 def crawl(args: argparse.Namespace, settings: Settings) -> int:
-    raise _pending("crawl")
+    """One crawl pass under the crawl lock; prints progress and a summary."""
+    from disclosure_search.jobs.nightly import run_locked_crawl, stop_on_signals
+
+    _need_sources(settings)
+    if args.source:
+        settings.source(args.source)
+    stop = threading.Event()
+    bar = Progress("crawl")
+    with stop_on_signals(stop):
+        report = run_locked_crawl(
+            settings, source_id=args.source, full=args.full, stop=stop,
+            on_progress=lambda e: bar.step(f"{e.outcome:9} {e.url}"), wait_s=0,
+        )
+    bar.done()
+    print_crawl_summary(report)
+    return 0 if report.status == "finished" else 1
+
+
+def print_crawl_summary(report: Any) -> None:
+    """Print the per-source table of a pipeline report and the failures with their reasons."""
+    _out(f"run {report.run_id}: {report.status} in {report.elapsed_s:.1f} s")
+    header = ("source", "fetched", "new", "changed", "unchanged", "failed", "documents+",
+              "documents~", "removed")
+    _out("  ".join(f"{h:>10}" for h in header))
+    for source, stats in report.crawl.items():
+        docs = report.documents.get(source, {})
+        row = (source, stats.fetched, stats.new, stats.changed, stats.unchanged, stats.failed,
+               docs.get("new", 0), docs.get("changed", 0), docs.get("removed", 0))
+        _out("  ".join(f"{v:>10}" for v in row))
+    failures = [f for s in report.crawl.values() for f in s.failures] + report.extract_failures
+    if failures:
+        _out(f"{len(failures)} failure(s):")
+        for url, reason in failures[:20]:
+            _out(f"  {url}: {reason}")
+        if len(failures) > 20:
+            _out(f"  … and {len(failures) - 20} more (see the staff crawl-health page)")
+    _out(f"indexed {report.indexed} document(s)")
 
 
 def reindex(args: argparse.Namespace, settings: Settings) -> int:
-    raise _pending("reindex")
+    """Rebuild documents and the index from the archive; no network."""
+    from disclosure_search.jobs.lock import crawl_lock
+    from disclosure_search.jobs.pipeline import reindex as rebuild
+
+    _need_sources(settings)
+    if not settings.catalog_path.exists():
+        raise DisclosureSearchError(f"no archive at {settings.data_dir}; run "
+                                    "`disclosure-search crawl` first")
+    bar = Progress("reindex")
+    with crawl_lock(settings.data_dir, wait_s=0):
+        report = rebuild(settings, on_step=lambda stage, detail: bar.step(f"{stage} {detail}"))
+    bar.done()
+    docs = sum(sum(c.values()) for c in report.documents.values())
+    _out(f"reindexed {report.indexed} document(s) from the archive in {report.elapsed_s:.1f} s"
+         f" ({docs} re-extracted with changes, {len(report.extract_failures)} failure(s))")
+    return 0
 
 
-def serve(args: argparse.Namespace, settings: Settings) -> int:
-    raise _pending("serve")
+# -- search -----------------------------------------------------------------------------------
 
 
-def jobs(args: argparse.Namespace, settings: Settings) -> int:
-    raise _pending("jobs")
+def _date_arg(value: str | None, flag: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{flag} {value!r}: expected YYYY-MM-DD") from None
 
 
 def search(args: argparse.Namespace, settings: Settings) -> int:
-    raise _pending("search")
+    """Search the index from the shell; ``--json`` prints what ``/api/search`` returns."""
+    from disclosure_search.index.backend import open_backend
+
+    if args.category and args.category not in CATEGORIES:
+        raise UsageError(f"unknown category {args.category!r} (one of {', '.join(CATEGORIES)})")
+    query = SearchQuery(
+        text=args.query, category=args.category, source=args.source, agency=args.agency,
+        date_from=_date_arg(args.date_from, "--from"), date_to=_date_arg(args.date_to, "--to"),
+        sort=args.sort, page=max(args.page, 1), per_page=min(max(args.per_page, 1), 100),
+    )
+    if query.date_from and query.date_to and query.date_from > query.date_to:
+        raise UsageError("--from is after --to")
+    if not settings.index_dir.exists():
+        raise DisclosureSearchError(f"no index at {settings.index_dir}; run "
+                                    "`disclosure-search crawl` first")
+    backend = open_backend(settings.index_dir)
+    try:
+        result = backend.search(query)
+    except QueryError as exc:
+        raise UsageError(f"query: {exc}") from None
+    finally:
+        backend.close()
+    if args.json:
+        _out(json.dumps(_result_json(settings, result), ensure_ascii=False, indent=2))
+    else:
+        _print_result(result)
+    return 0
 
 
-def check(args: argparse.Namespace, settings: Settings) -> int:
-    raise _pending("check")
+def _result_json(settings: Settings, result: Any) -> dict[str, Any]:
+    from disclosure_search.web.app import create_app
+    from disclosure_search.web.present import result_json
+
+    app = create_app(settings)
+    base = f"http://{settings.web.host}:{settings.web.port}/"
+    with app.test_request_context("/api/search", base_url=base):
+        return result_json(result)
 
 
-def stats(args: argparse.Namespace, settings: Settings) -> int:
-    raise _pending("stats")
+def _print_result(result: Any) -> None:
+    import re
+
+    plain = re.compile(r"<[^>]+>")
+    _out(f"{result.total} result(s) in {result.took_ms:.0f} ms"
+         + (f" — did you mean {result.suggestion}?" if result.suggestion else ""))
+    first = (result.query.page - 1) * result.query.per_page
+    for n, hit in enumerate(result.hits, first + 1):
+        when = hit.published_date.isoformat() if hit.published_date else "----------"
+        _out(f"{n:>3}. {when}  [{hit.category}] {hit.title}")
+        meta = "  ".join(x for x in (hit.doc_number, hit.agency, hit.source) if x)
+        _out(f"     {meta}")
+        _out(f"     {hit.url}")
+        snippet = plain.sub("", hit.snippet).replace("&lt;", "<").replace("&gt;", ">")
+        if snippet:
+            _out(f"     {snippet.replace('&amp;', '&')[:160]}")
+    for name, counts in result.facets.items():
+        shown = ", ".join(f"{k} {v}" for k, v in list(counts.items())[:12])
+        _out(f"{name}: {shown}")
+
+
+# -- web, jobs, portal --------------------------------------------------------------------------
+
+
+def serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the search site on waitress until interrupted."""
+    from disclosure_search.web.server import serve as run
+
+    run(settings)
+    return 0
+
+
+def jobs(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the scheduler process (the nightly crawl on the config's cron)."""
+    from disclosure_search.jobs.scheduler import describe_jobs, run_scheduler
+
+    _need_sources(settings)
+    for job in describe_jobs(settings):
+        _out("  ".join(f"{k}: {v}" for k, v in job.items()))
+    run_scheduler(settings)
+    return 0
 
 
 def sample_portal(args: argparse.Namespace, settings: Settings) -> int:
-    raise _pending("sample-portal")
+    """Serve the bundled sample portal (bureau on --port, city portal on --port + 1)."""
+    from disclosure_search.sample_portal.server import serve_forever
+
+    _out(f"sample bureau:      http://{args.host}:{args.port}/xxgk/")
+    _out(f"sample city portal: http://{args.host}:{args.port + 1}/")
+    _out("Ctrl-C stops it.")
+    serve_forever(args.host, args.port, args.port + 1)
+    return 0
+
+
+def demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Sample portal → crawl → archive → index → search site, all on this machine."""
+    from disclosure_search.sample_portal.server import SamplePortal
+
+    data_dir = Path(args.data_dir or "demo-data").resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    ports = {"kjj": args.portal_port, "city": args.portal_port + 1}
+    with SamplePortal(ports=ports) as portal:
+        _out(f"sample portal: {portal.start_url('kjj')}  {portal.start_url('city')}")
+        config = data_dir / "disclosure-search.toml"
+        config.write_text(portal.config_toml(data_dir), encoding="utf-8")
+        demo_settings = load_settings(config, overrides={"web.port": args.port})
+        _out(f"crawling into {data_dir} (config: {config})")
+        crawl(argparse.Namespace(source=None, full=False), demo_settings)
+        _out()
+        _out("sample search: 科技 --category 规范性文件")
+        search(argparse.Namespace(
+            query="科技", category="规范性文件", source=None, agency=None, date_from=None,
+            date_to=None, sort="relevance", page=1, per_page=3, json=False), demo_settings)
+        if args.no_serve:
+            return 0
+        _out()
+        _out(f"search site: http://{demo_settings.web.host}:{demo_settings.web.port}/"
+             "  (Ctrl-C stops it)")
+        return serve(args, demo_settings)
+
+
+# -- staff side ---------------------------------------------------------------------------------
+
+
+def check(args: argparse.Namespace, settings: Settings) -> int:
+    """Publication check of a checklist CSV against the archive."""
+    from disclosure_search.archive.catalog import Catalog
+    from disclosure_search.reports.check import report_json, run_check
+    from disclosure_search.reports.checklist import parse_checklist
+
+    try:
+        data = Path(args.checklist).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.checklist}: {exc.strerror}") from None
+    rows = parse_checklist(data)
+    with Catalog.open(settings.catalog_path, readonly=True) as catalog:
+        report = run_check(catalog, rows, datetime.now(settings.tz).date())
+    if args.json:
+        _out(report_json(report))
+        return 0
+    for result in report.results:
+        late = f" ({result.days_late} 天逾期)" if result.days_late else ""
+        found = f" → {result.document_url}" if result.document_url else ""
+        _out(f"{result.status:10} line {result.row.line}: {result.row.title}{late}{found}")
+        _out(f"{'':10} {result.reason}")
+    _out("  ".join(f"{k}: {v}" for k, v in sorted(report.counts.items())))
+    return 0
+
+
+def stats(args: argparse.Namespace, settings: Settings) -> int:
+    """Counts per category for the annual report (年度报告)."""
+    from disclosure_search.archive.catalog import Catalog
+    from disclosure_search.reports.annual import counts_csv, year_counts
+
+    with Catalog.open(settings.catalog_path, readonly=True) as catalog:
+        counts = year_counts(catalog, args.year, args.source, settings.tz)
+    if args.json:
+        _out(json.dumps(counts.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(counts_csv(counts))
+    return 0
 
 
 def user(args: argparse.Namespace, settings: Settings) -> int:
-    raise _pending("user")
+    """``user add NAME``: create a staff account; the password is asked for, never a flag."""
+    from disclosure_search.web.auth import add_user
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"password for {args.name}: ")
+        if getpass.getpass("again: ") != password:
+            raise UsageError("the two passwords differ")
+    add_user(settings, args.name, password)
+    _out(f"staff account {args.name!r} created")
+    return 0

@@ -1,0 +1,70 @@
+"""Which archived payloads have been extracted: lets extraction catch up after a crash or a kill."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from disclosure_search.archive.catalog import Catalog
+from disclosure_search.models import Capture
+
+#: Numbered schema steps of this component, applied with ``Catalog.migrate``.
+MIGRATIONS = (
+    (1, "extraction ledger", """
+CREATE TABLE extracted (
+    url TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    capture_id INTEGER NOT NULL,
+    document_id TEXT,
+    extracted_at TEXT NOT NULL
+);
+"""),
+)
+
+# The newest successful capture of each HTML page that may be a document, and the ledger's
+# record of what was extracted from that URL, if anything.
+_PENDING = """
+SELECT c.id FROM captures c
+JOIN (SELECT url, MAX(id) AS id FROM captures
+      WHERE status = 200 AND kind IN ('detail', 'other') GROUP BY url) latest ON latest.id = c.id
+LEFT JOIN extracted e ON e.url = c.url
+WHERE (e.sha256 IS NULL OR e.sha256 != c.sha256){source}
+ORDER BY c.id
+"""
+
+
+class Ledger:
+    """Remembers, per URL, the payload digest last turned into a document (or found not one)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        if not catalog.readonly:
+            catalog.migrate("pipeline", MIGRATIONS)
+
+    def pending(self, source: str | None = None) -> Iterator[Capture]:
+        """Newest HTML captures whose payload has not been extracted yet, oldest first."""
+        sql = _PENDING.format(source=" AND c.source = ?" if source else "")
+        rows = self.catalog._all(sql, (source,) if source else ())
+        for row in rows:
+            capture = self.catalog.capture(row[0])
+            if capture is not None:
+                yield capture
+
+    def done(self, capture: Capture, document_id: str | None) -> None:
+        """Record that ``capture`` was extracted (``document_id`` None: not a document page)."""
+        self.catalog._write(
+            "INSERT INTO extracted (url, sha256, capture_id, document_id, extracted_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET sha256 = excluded.sha256,"
+            " capture_id = excluded.capture_id, document_id = excluded.document_id,"
+            " extracted_at = excluded.extracted_at",
+            (capture.url, capture.sha256, capture.id, document_id,
+             datetime.now(UTC).isoformat(timespec="seconds")),
+        )
+
+    def forget(self, source: str | None = None) -> None:
+        """Drop the ledger (of one source) so everything is extracted again (``reindex``)."""
+        if source:
+            self.catalog._write("DELETE FROM extracted WHERE url IN"
+                                " (SELECT url FROM captures WHERE source = ?)", (source,))
+        else:
+            self.catalog._write("DELETE FROM extracted")

@@ -1,0 +1,215 @@
+"""The whole pipeline in one call: crawl into the archive, extract what is new, index it."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from disclosure_search.archive.catalog import Catalog
+from disclosure_search.archive.run import crawl_into_archive
+from disclosure_search.config import Settings, SourceSettings
+from disclosure_search.crawl.contracts import CrawlEvent, CrawlStats
+from disclosure_search.errors import ArchiveError, ExtractError
+from disclosure_search.extract.attachments import attachment_text
+from disclosure_search.extract.charset import decode_html
+from disclosure_search.extract.html import extract_document
+from disclosure_search.index.backend import SearchBackend, open_backend
+from disclosure_search.jobs.ledger import Ledger
+from disclosure_search.models import Attachment, Capture, Document
+
+log = logging.getLogger(__name__)
+
+StepCallback = Callable[[str, str], None]  # (stage, detail)
+
+
+@dataclass
+class CrawlReport:
+    """What one pipeline pass did, per source: crawl counters and document changes."""
+
+    run_id: int
+    status: str
+    crawl: dict[str, CrawlStats] = field(default_factory=dict)
+    documents: dict[str, Counter[str]] = field(default_factory=dict)
+    extract_failures: list[tuple[str, str]] = field(default_factory=list)
+    indexed: int = 0
+    elapsed_s: float = 0.0
+
+    @property
+    def failed(self) -> int:
+        return sum(s.failed for s in self.crawl.values()) + len(self.extract_failures)
+
+
+def run_crawl(
+    settings: Settings,
+    *,
+    source_id: str | None = None,
+    full: bool = False,
+    stop: threading.Event | None = None,
+    on_progress: Callable[[CrawlEvent], None] | None = None,
+    on_step: StepCallback | None = None,
+) -> CrawlReport:
+    """Crawl (one or every source), archive, extract new and changed pages, update the index.
+
+    Args:
+        settings: the resolved settings.
+        source_id: only this source; all configured sources when None.
+        full: a full sweep (no conditional GETs, every list page); also marks documents
+            no longer listed as removed.
+        stop: set it to stop at the next clean point (the run is then ``interrupted``).
+        on_progress: called for every URL the crawler finishes.
+        on_step: called with (stage, detail) for extraction and indexing progress.
+
+    Returns:
+        The report with per-source counters; the run is recorded in the catalog too.
+    """
+    started = time.monotonic()
+    sources = (settings.source(source_id),) if source_id else settings.sources
+    seen: dict[str, set[str]] = {s.id: set() for s in sources}
+    gone: dict[str, set[str]] = {s.id: set() for s in sources}
+
+    def progress(event: CrawlEvent) -> None:
+        if event.kind == "detail" and event.status in (200, 304):
+            seen[event.source].add(event.url)
+        elif event.status in (404, 410):
+            gone[event.source].add(event.url)
+        if on_progress:
+            on_progress(event)
+
+    with Catalog.open(settings.catalog_path, archive_dir=settings.archive_dir) as catalog:
+        result = crawl_into_archive(settings, sources, full=full, catalog=catalog,
+                                    on_progress=progress, stop=stop)
+        report = CrawlReport(result.run_id, result.status, crawl=result.stats)
+        backend = open_backend(settings.index_dir, writable=True)
+        try:
+            for source in sources:
+                counts = report.documents.setdefault(source.id, Counter())
+                changed = extract_pending(catalog, source, report, on_step)
+                counts.update(outcome for outcome, _ in changed)
+                ids = {doc_id for _, doc_id in changed}
+                removed = _removals(catalog, source, gone[source.id],
+                                    seen[source.id] if full and result.status == "finished"
+                                    else None)
+                counts["removed"] += len(removed)
+                report.indexed += index_documents(catalog, backend, ids | removed, on_step)
+        finally:
+            backend.close()
+    report.elapsed_s = time.monotonic() - started
+    return report
+
+
+def extract_pending(
+    catalog: Catalog, source: SourceSettings, report: CrawlReport | None = None,
+    on_step: StepCallback | None = None,
+) -> list[tuple[str, str]]:
+    """Extract every archived page of ``source`` not extracted yet; store documents.
+
+    Returns:
+        (outcome, document id) for each document that is new or changed.
+    """
+    ledger = Ledger(catalog)
+    out: list[tuple[str, str]] = []
+    for capture in ledger.pending(source.id):
+        try:
+            doc = _extract(catalog, source, capture)
+        except (ArchiveError, ExtractError) as exc:
+            log.warning("extraction failed for %s: %s", capture.url, exc)
+            if report is not None:
+                report.extract_failures.append((capture.url, str(exc)))
+            continue
+        if doc is not None:
+            outcome = catalog.upsert_document(doc, capture.id)
+            if outcome != "unchanged":
+                out.append((outcome, doc.id))
+        ledger.done(capture, doc.id if doc else None)
+        if on_step:
+            on_step("extract", capture.url)
+    return out
+
+
+def _extract(catalog: Catalog, source: SourceSettings, capture: Capture) -> Document | None:
+    page = catalog.read_page(capture)
+    ctype = page.header("Content-Type") or ""
+    if ctype and "html" not in ctype and "text/plain" not in ctype:
+        return None
+    text, _charset = decode_html(page.body, ctype or None)
+    doc = extract_document(text, capture.url, source=source.id,
+                           category_prefixes=source.categories)
+    if doc is None:
+        return None
+    attachments = tuple(_attachment(catalog, att) for att in doc.attachments)
+    return replace(doc, attachments=attachments, capture_id=capture.id)
+
+
+def _attachment(catalog: Catalog, att: Attachment) -> Attachment:
+    capture = catalog.latest_capture(att.url, ok_only=True)
+    if capture is None:
+        return att
+    try:
+        page = catalog.read_page(capture)
+        text = attachment_text(page.body, att.url, page.header("Content-Type"))
+    except ExtractError as exc:
+        return replace(att, size=len(page.body), error=str(exc))
+    except ArchiveError as exc:
+        return replace(att, error=str(exc))
+    return replace(att, size=len(page.body), text=text)
+
+
+def _removals(catalog: Catalog, source: SourceSettings, gone: set[str],
+              listed: set[str] | None) -> set[str]:
+    """Mark documents removed: their page answered 404/410, or a full sweep no longer lists them."""
+    now = datetime.now(UTC)
+    removed: set[str] = set()
+    for doc in catalog.iter_documents(source.id, include_removed=False):
+        if doc.url in gone or (listed is not None and doc.url not in listed):
+            catalog.mark_removed(doc.id, now)
+            removed.add(doc.id)
+    return removed
+
+
+def index_documents(catalog: Catalog, backend: SearchBackend, ids: Iterable[str],
+                    on_step: StepCallback | None = None, batch: int = 500) -> int:
+    """(Re)index the catalog's current state of ``ids``; returns how many were written."""
+    pending: list[Document] = []
+    written = 0
+    for doc_id in ids:
+        doc = catalog.document(doc_id)
+        if doc is None:
+            continue
+        pending.append(doc)
+        if len(pending) >= batch:
+            written += backend.upsert(pending)
+            pending.clear()
+            if on_step:
+                on_step("index", f"{written} documents")
+    if pending:
+        written += backend.upsert(pending)
+    return written
+
+
+def reindex(settings: Settings, on_step: StepCallback | None = None) -> CrawlReport:
+    """Rebuild documents and the index from the archive alone (no network).
+
+    The extraction ledger is cleared so every archived page is extracted again with the
+    current extractor; the index is emptied and refilled from the catalog.
+    """
+    started = time.monotonic()
+    report = CrawlReport(run_id=0, status="finished")
+    with Catalog.open(settings.catalog_path, archive_dir=settings.archive_dir) as catalog:
+        Ledger(catalog).forget()
+        for source in settings.sources:
+            changed = extract_pending(catalog, source, report, on_step)
+            report.documents[source.id] = Counter(outcome for outcome, _ in changed)
+        backend = open_backend(settings.index_dir, writable=True)
+        try:
+            backend.clear()
+            ids = [doc.id for doc in catalog.iter_documents()]
+            report.indexed = index_documents(catalog, backend, ids, on_step)
+        finally:
+            backend.close()
+    report.elapsed_s = time.monotonic() - started
+    return report
