@@ -54,7 +54,9 @@ def state(doc: PortalDocument, edition: int) -> tuple[int, PortalDocument]:
     if doc.role == "gone" and edition >= 2:
         return 410, doc
     if doc.role in ("edited", "silent") and edition >= 1:
-        return 200, replace(doc, **doc.revision)
+        rev = doc.revision
+        return 200, replace(doc, title=rev.get("title", doc.title), body=rev.get("body", doc.body),
+                            doc_number=rev.get("doc_number", doc.doc_number))
     return 200, doc
 
 

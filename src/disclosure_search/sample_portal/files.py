@@ -53,8 +53,7 @@ def make_pdf(title: str, text: str, font: Path) -> bytes:
     pdf.set_creation_date(FIXED_TIME)
     pdf.set_title(title)
     pdf.set_producer("disclosure-search sample portal")
-    options = {"collection_font_number": 0} if font.suffix == ".ttc" else {}
-    pdf.add_font("cjk", fname=str(font), **options)
+    pdf.add_font("cjk", fname=str(font), collection_font_number=0)
     pdf.add_page()
     pdf.set_font("cjk", size=14)
     pdf.multi_cell(0, 8, title)

@@ -100,9 +100,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(resp.body)))
         self.end_headers()
         sent = 0 if head or resp.status == 304 else len(resp.body)
+        # logged before the body goes out, so a client that has its answer sees the entry
+        self.server.portal.log(self.path, self.command, resp.status, sent)
         if sent:
             self.wfile.write(resp.body)
-        self.server.portal.log(self.path, self.command, resp.status, sent)
 
     def _not_modified(self, etag: str, modified: datetime | None) -> bool:
         match = self.headers.get("If-None-Match")
@@ -120,12 +121,13 @@ class _Handler(BaseHTTPRequestHandler):
         portal = self.server.portal
         chunk, first, repeats = faults.huge_chunks(portal.sample_passage())
         total = len(first) + len(chunk) * repeats
+        sent = 0 if head else len(first) + len(chunk) if fault == "reset" else total
+        portal.log(self.path, self.command, 200, sent)
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(total))
         self.end_headers()
         if head:
-            portal.log(self.path, self.command, 200, 0)
             return
         self.wfile.write(first)
         if fault == "reset":
@@ -133,11 +135,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.connection.shutdown(socket.SHUT_RDWR)
             self.close_connection = True
-            portal.log(self.path, self.command, 200, len(first) + len(chunk))
             return
         for _ in range(repeats):
             self.wfile.write(chunk)
-        portal.log(self.path, self.command, 200, total)
 
 
 class SamplePortal:
@@ -245,7 +245,8 @@ class SamplePortal:
     def base_url(self, site: str) -> str:
         """``http://127.0.0.1:PORT`` of a running site (``kjj`` or ``city``)."""
         host, port = self._servers[site].server_address[:2]
-        return f"http://{host}:{port}"
+        name = host.decode() if isinstance(host, bytes) else host
+        return f"http://{name}:{port}"
 
     def start_url(self, site: str) -> str:
         """Where a crawl of ``site`` starts."""
