@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -57,6 +58,14 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     portal: SamplePortal
     site_id: str
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client hanging up mid-response (the crawler's size cap does) is not an error."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionResetError, BrokenPipeError)):
+            logger.debug("%s: client %s hung up", self.site_id, client_address)
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class _Handler(BaseHTTPRequestHandler):

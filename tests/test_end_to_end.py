@@ -1,0 +1,145 @@
+"""The whole pipeline from the command line against the sample portal: crawl, search, reindex."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import opencc
+import pytest
+
+from disclosure_search.archive.catalog import Catalog
+from disclosure_search.cli import main
+from disclosure_search.config import Settings, load_settings
+from disclosure_search.sample_portal.faults import FAULT_PATHS
+from disclosure_search.sample_portal.server import SamplePortal
+
+FAULTS = frozenset(FAULT_PATHS)
+
+
+@dataclass
+class Crawled:
+    portal: SamplePortal
+    config: Path
+    settings: Settings
+    output: str
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
+    """One crawl of the sample portal, every fault mode on, shared by this module's tests."""
+    root = tmp_path_factory.mktemp("e2e")
+    with SamplePortal(faults=FAULTS, slow_seconds=0.5) as portal:
+        config = root / "disclosure-search.toml"
+        config.write_text(portal.config_toml(root / "data"), encoding="utf-8")
+        result = subprocess.run(
+            [sys.executable, "-m", "disclosure_search", "--config", str(config), "crawl"],
+            capture_output=True, text=True, timeout=600, check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        yield Crawled(portal, config, load_settings(config, environ={}), result.stdout)
+
+
+def search_json(capsys: pytest.CaptureFixture[str], crawled: Crawled, *args: str) -> dict:
+    status, out, err = run_cli(capsys, "--config", str(crawled.config), "search", *args, "--json")
+    assert status == 0, err
+    return json.loads(out)
+
+
+def test_every_listed_document_is_archived_and_extracted(crawled: Crawled) -> None:
+    with Catalog.open(crawled.settings.catalog_path, readonly=True) as catalog:
+        for site in ("kjj", "city"):
+            listed = {item.url for item in crawled.portal.listed_documents(site)}
+            stored = {doc.url for doc in catalog.iter_documents(site)}
+            assert listed <= stored, f"{site}: {len(listed - stored)} listed but not stored"
+            assert len(stored - listed) <= len(FAULTS), "only fault pages may be extra"
+
+
+def test_only_injected_faults_fail_and_the_summary_says_why(crawled: Crawled) -> None:
+    with Catalog.open(crawled.settings.catalog_path, readonly=True) as catalog:
+        run = catalog.runs(1)[0]
+    assert run.status == "finished"
+    fault_paths = set(FAULT_PATHS.values()) | {"/xxgk/loop/b.html"}
+    for url, reason in run.failures:
+        assert any(url.endswith(path) for path in fault_paths), (url, reason)
+        assert reason
+    assert run.failures, "the injected faults must be reported"
+    assert "failure(s):" in crawled.output
+
+
+def test_crawler_never_fetches_robots_disallowed_or_offsite(crawled: Crawled) -> None:
+    requested = [path for path, *_ in crawled.portal.request_log]
+    assert not [p for p in requested if "/internal/" in p]
+    offsite = [line for line in crawled.output.splitlines() if "example.com" in line]
+    assert offsite and all("leaves the source's hosts" in line for line in offsite)
+
+
+def test_search_by_keyword_in_either_script(
+    capsys: pytest.CaptureFixture[str], crawled: Crawled
+) -> None:
+    title = next(i.title for i in crawled.portal.listed_documents("kjj")
+                 if i.category == "规范性文件")
+    words = title[:12]
+    simplified = search_json(capsys, crawled, words)
+    traditional = search_json(capsys, crawled, opencc.OpenCC("s2t").convert(words))
+    assert title in [h["title"] for h in simplified["hits"][:3]]
+    assert [h["id"] for h in traditional["hits"]] == [h["id"] for h in simplified["hits"]]
+    assert set(simplified) >= {"query", "total", "page", "per_page", "took_ms", "hits", "facets"}
+
+
+def test_search_filters_by_category_source_and_dates(
+    capsys: pytest.CaptureFixture[str], crawled: Crawled
+) -> None:
+    result = search_json(capsys, crawled, "", "--category", "规范性文件", "--source", "kjj",
+                         "--from", "2018-01-01", "--to", "2018-12-31", "--per-page", "50")
+    assert result["total"] == 7  # the bureau's 2018 annual report counted 7 规范性文件
+    for hit in result["hits"]:
+        assert hit["category"] == "规范性文件" and hit["source"] == "kjj"
+        assert "2018-01-01" <= hit["published_date"] <= "2018-12-31"
+    assert result["facets"]["year"] == {"2018": 7}
+
+
+def test_reindex_from_the_archive_gives_the_same_results(
+    capsys: pytest.CaptureFixture[str], crawled: Crawled
+) -> None:
+    queries = [("科技",), ("政府信息公开",), ("", "--category", "公告公示"), ("通知", "--sort",
+               "newest")]
+    before = [search_json(capsys, crawled, *q) for q in queries]
+    status, out, err = run_cli(capsys, "--config", str(crawled.config), "reindex")
+    assert status == 0, err
+    assert "reindexed" in out
+    after = [search_json(capsys, crawled, *q) for q in queries]
+    for old, new in zip(before, after, strict=True):
+        assert new["total"] == old["total"]
+        assert [h["id"] for h in new["hits"]] == [h["id"] for h in old["hits"]]
+
+
+def test_bad_search_input_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], crawled: Crawled
+) -> None:
+    status, _, err = run_cli(capsys, "--config", str(crawled.config), "search", "x",
+                             "--from", "2018-13-01")
+    assert status == 2 and "YYYY-MM-DD" in err
+    status, _, err = run_cli(capsys, "--config", str(crawled.config), "search", "x",
+                             "--category", "新闻")
+    assert status == 2 and "unknown category" in err
+
+
+def test_config_error_exits_2_naming_key_and_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text('[crawl]\ntimeout_s = 3\nrequests_per_secnd = 2\n', encoding="utf-8")
+    status, _, err = run_cli(capsys, "--config", str(config), "crawl")
+    assert status == 2
+    assert "line 3" in err and "crawl.requests_per_secnd" in err
