@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from disclosure_search.index import analyzer
 
 MIXED = "中華人民共和國政府資訊公開條例，市科技局發布規範性文件（ＡＢＣ-12號）的通知\n第二條"
@@ -58,3 +60,25 @@ def test_bigrams_cover_sub_words_of_long_names() -> None:
     grams = analyzer.bigrams("中国农业发展银行")
     assert grams == ["中国", "国农", "农业", "业发", "发展", "展银", "银行"]
     assert analyzer.bigrams("市") == ["市"]
+
+
+def test_subgrams_cover_bigrams_inside_long_words_only() -> None:
+    text = "中国农业发展银行"
+    words = set(analyzer.words(text))
+    subgrams = {gram for gram, _, _ in analyzer.iter_subgrams(text)}
+    assert "农业发展银行" in words or "中国农业发展银行" in words
+    assert "展银" in subgrams  # inside a word, not a word itself
+    assert not subgrams & words  # never duplicates a word of the same text
+    folded = analyzer.fold(text)
+    for gram, start, end in analyzer.iter_subgrams(text):
+        assert folded[start:end] == gram
+
+
+def test_python_and_rust_jieba_give_the_same_words() -> None:
+    rust = analyzer._rust_jieba()
+    if rust is None:
+        pytest.skip("rjieba is not installed")
+    python = analyzer._python_jieba()
+    text = "国务院办公厅关于进一步做好政府信息公开工作的通知，市科技局、市发展和改革委员会联合发布"
+    for chunk in text.split("，"):
+        assert list(map(tuple, rust(chunk))) == list(map(tuple, python(chunk)))

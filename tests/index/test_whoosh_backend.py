@@ -263,3 +263,32 @@ def test_second_writer_gets_a_clear_lock_error(
     assert second.upsert(DOCS[:1]) == 1
     first.close()
     second.close()
+
+
+def test_bulk_build_in_parallel_processes_then_update_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(whoosh_backend, "BULK_THRESHOLD", 20)
+    monkeypatch.setattr(whoosh_backend, "cpus", lambda: 2)
+    many = [
+        _doc(1, f"第{i}号 政府資訊公開通知", f"科技局第{i}次会议研究高新技术企业认定。", id=f"m{i}")
+        for i in range(60)
+    ]
+    backend = open_backend(tmp_path / "ix", writable=True)
+    assert backend.upsert(many) == 60
+    assert backend.stats().doc_count == 60
+    assert backend.search(SearchQuery(text="资讯公开 第7次")).hits[0].id == "m7"
+    backend.upsert([*many[:30], replace(many[7], title="已废止的通知")])  # in place
+    assert backend.stats().doc_count == 60
+    assert _ids(backend, text="已废止") == ["m7"]
+    backend.close()
+
+
+def test_the_last_version_of_a_repeated_id_wins(tmp_path: Path) -> None:
+    backend = open_backend(tmp_path / "ix", writable=True)
+    first, second = DOCS[0], replace(DOCS[0], title="修订后的认定办法")
+    assert backend.upsert([first, DOCS[1], second]) == 2
+    assert backend.stats().doc_count == 2
+    assert _ids(backend, text="修订") == ["d01"]
+    assert _ids(backend, text="title:通知") == []
+    backend.close()

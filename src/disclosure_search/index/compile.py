@@ -14,7 +14,9 @@ from disclosure_search.models import SearchQuery
 DOC_NUMBER_SCORE = 1_000_000.0
 
 _WORD_FIELDS = {"all": ("title", "body", "attachments"), "title": ("title",)}
-_GRAM_FIELDS = {"all": ("title_grams", "grams"), "title": ("title_grams",)}
+# where a bigram inside a word can be: a two-character word, or the sub-word field
+_BIGRAM_FIELDS = {"all": ("title_grams", "body", "grams"), "title": ("title_grams",)}
+_PHRASE_FIELDS = {"all": ("title", "body"), "title": ("title",)}
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -28,25 +30,35 @@ def _doc_number_query(text: str) -> wq.Query:
     return wq.Or([wq.Term("doc_number_norm", v) for v in variants])
 
 
-def _phrase(field: str, grams: list[str]) -> wq.Query:
-    return wq.Term(field, grams[0]) if len(grams) == 1 else wq.Phrase(field, grams)
+def _phrase(field: str, tokens: list[str]) -> wq.Query:
+    return wq.Term(field, tokens[0]) if len(tokens) == 1 else wq.Phrase(field, tokens)
+
+
+def _phrase_query(leaf: Leaf) -> wq.Query:
+    """Words in sequence in the title or body, or the title's bigrams in sequence."""
+    words = analyzer.words(leaf.text)
+    clauses = [_phrase(f, words) for f in _PHRASE_FIELDS[leaf.scope]] if words else []
+    grams = analyzer.bigrams(leaf.text)
+    if grams:
+        clauses.append(_phrase("title_grams", grams))
+    return wq.Or(clauses) if clauses else wq.NullQuery
 
 
 def _leaf_query(leaf: Leaf) -> wq.Query:
     if leaf.scope == "doc_number":
         return _doc_number_query(leaf.text)
-    grams = analyzer.bigrams(leaf.text)
     if leaf.phrase:
-        phrases = [_phrase(f, grams) for f in _GRAM_FIELDS[leaf.scope]] if grams else []
-        return wq.Or(phrases) if phrases else wq.NullQuery
+        return _phrase_query(leaf)
     clauses: list[wq.Query] = []
     words = _unique(analyzer.words(leaf.text))
     if words:
         per_word = [wq.Or([wq.Term(f, w) for f in _WORD_FIELDS[leaf.scope]]) for w in words]
         clauses.append(wq.And(per_word))
-    # sub-word recall: every bigram of the word present (农业 inside 中国农业发展银行)
-    for field in _GRAM_FIELDS[leaf.scope] if grams else ():
-        clauses.append(wq.And([wq.Term(field, g) for g in _unique(grams)]))
+    # sub-word recall: every bigram of the word inside some word (农业 in 中国农业发展银行)
+    grams = _unique(analyzer.bigrams(leaf.text))
+    if grams and grams != words:
+        fields = _BIGRAM_FIELDS[leaf.scope]
+        clauses.append(wq.And([wq.Or([wq.Term(f, g) for f in fields]) for g in grams]))
     return wq.Or(clauses) if clauses else wq.NullQuery
 
 

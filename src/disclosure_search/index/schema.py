@@ -19,6 +19,7 @@ EXCERPT_CHARS = 12_000
 ATTACHMENT_EXCERPT_CHARS = 3_000
 #: Bump when the schema or the analysis changes: an index built by another version is rebuilt.
 SCHEMA_VERSION = 1
+_SKIP_EMPTY = frozenset({"agency", "year", "category", "source", "doc_number_norm"})
 
 
 class _OffsetTokenizer(Tokenizer):
@@ -69,21 +70,26 @@ def bigram_tokenizer() -> _OffsetTokenizer:
     return _OffsetTokenizer(analyzer.iter_bigrams)
 
 
+def subgram_tokenizer() -> _OffsetTokenizer:
+    """Return the Whoosh tokenizer for the bigrams inside long words."""
+    return _OffsetTokenizer(analyzer.iter_subgrams)
+
+
 def build_schema() -> fields.Schema:
     """Return the index schema.
 
-    Word fields (title, body, attachments) hold jieba words without positions, for ranking;
-    the bigram fields hold positions, so quoted phrases are exact substring matches.
+    Word fields hold jieba search-mode words; title and body keep positions for quoted
+    phrases. ``title_grams`` holds every bigram of the title (exact phrase matching on
+    titles); ``grams`` holds the bigrams inside the body's long words (sub-word recall).
     """
     words = words_tokenizer()
-    grams = bigram_tokenizer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
-        title=fields.TEXT(analyzer=words, phrase=False, stored=True, field_boost=3.0),
-        body=fields.TEXT(analyzer=words, phrase=False),
+        title=fields.TEXT(analyzer=words, stored=True, field_boost=3.0),
+        body=fields.TEXT(analyzer=words),
         attachments=fields.TEXT(analyzer=words, phrase=False, field_boost=0.5),
-        title_grams=fields.TEXT(analyzer=grams, phrase=True, field_boost=1.5),
-        grams=fields.TEXT(analyzer=grams, phrase=True, field_boost=0.5),
+        title_grams=fields.TEXT(analyzer=bigram_tokenizer(), field_boost=1.5),
+        grams=fields.TEXT(analyzer=subgram_tokenizer(), phrase=False, field_boost=0.5),
         excerpt=fields.STORED(),
         attachment_excerpt=fields.STORED(),
         doc_number=fields.STORED(),
@@ -118,22 +124,22 @@ def doc_number_terms(doc: Document) -> list[str]:
     return sorted(t for t in terms if t)
 
 
-def index_fields(doc: Document) -> dict[str, Any]:
-    """Return the pre-analysed field values of ``doc`` for Whoosh's ``add_document``.
+def document_fields(doc: Document) -> dict[str, Any]:
+    """Return the field values of ``doc`` for Whoosh's ``add_document``.
 
-    Token lists bypass Whoosh's analyzer chain, so this (the expensive part) can run in
-    worker processes; the values are plain picklable lists and strings.
+    Values are plain strings (picklable): the analysis runs in whichever process writes,
+    which is what lets a multi-process writer spread jieba over the CPUs. Empty keyword
+    values are left out, so they count in no facet.
     """
     attachment_text = "\n".join(a.text for a in doc.attachments if a.text)
     first_seen: datetime | None = doc.first_seen
-    return {
+    values = {
         "id": doc.id,
-        "title": analyzer.words(doc.title),
-        "body": analyzer.words(doc.body),
-        "attachments": analyzer.words(attachment_text),
-        "title_grams": analyzer.bigrams(doc.title),
-        "grams": analyzer.bigrams(doc.body + "\n" + attachment_text),
-        "_stored_title": doc.title,
+        "title": doc.title,
+        "body": doc.body,
+        "attachments": attachment_text,
+        "title_grams": doc.title,
+        "grams": doc.body,
         "excerpt": doc.body[:EXCERPT_CHARS],
         "attachment_excerpt": attachment_text[:ATTACHMENT_EXCERPT_CHARS],
         "doc_number": doc.doc_number,
@@ -146,3 +152,4 @@ def index_fields(doc: Document) -> dict[str, Any]:
         "first_seen": first_seen.isoformat() if first_seen else "",
         "url": doc.url,
     }
+    return {k: v for k, v in values.items() if v or k not in _SKIP_EMPTY}

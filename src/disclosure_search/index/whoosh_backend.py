@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -17,11 +19,11 @@ from whoosh.index import LockError
 from whoosh.searching import Results, Searcher
 
 from disclosure_search.errors import QueryError, SearchIndexError
+from disclosure_search.index import analyzer, snippets
 from disclosure_search.index import compile as qc
-from disclosure_search.index import parallel, snippets
 from disclosure_search.index.backend import IndexStats
 from disclosure_search.index.query import as_any, parse
-from disclosure_search.index.schema import build_schema, number_date
+from disclosure_search.index.schema import build_schema, document_fields, number_date
 from disclosure_search.models import Document, SearchHit, SearchQuery, SearchResult
 
 log = logging.getLogger(__name__)
@@ -30,8 +32,17 @@ log = logging.getLogger(__name__)
 WRITER_LIMIT_MB = 256
 #: Seconds a writer waits for another writer's lock before giving up.
 WRITER_TIMEOUT_S = 30.0
+#: An empty index filled with at least this many documents is written by parallel processes.
+BULK_THRESHOLD = 1_000
 _FACETS = ("category", "year", "source")
-_SKIP_EMPTY = ("agency", "year", "category", "source")
+
+
+def cpus() -> int:
+    """Return how many CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 class WhooshBackend:
@@ -65,10 +76,19 @@ class WhooshBackend:
 
     # -- writing -------------------------------------------------------------------------
 
-    def _writer(self) -> writing.IndexWriter:
+    def _writer(self, procs: int = 1) -> writing.IndexWriter:
         if not self.writable:
             raise SearchIndexError("the search index was opened read-only")
+        if procs > 1:
+            analyzer.warm_up()  # writer processes fork from here: load jieba once, share it
         try:
+            if procs > 1:  # each process writes its own segment; no merge at the end
+                return self._index.writer(
+                    procs=procs,
+                    multisegment=True,
+                    limitmb=WRITER_LIMIT_MB // procs,  # per process: the total stays bounded
+                    timeout=WRITER_TIMEOUT_S,
+                )
             return self._index.writer(limitmb=WRITER_LIMIT_MB, timeout=WRITER_TIMEOUT_S)
         except LockError as exc:
             lock = self.index_dir / "MAIN_WRITELOCK"
@@ -80,26 +100,44 @@ class WhooshBackend:
     def upsert(self, docs: Iterable[Document]) -> int:
         """Add documents or replace those with the same id, then commit once.
 
-        Large batches are analysed in worker processes (see :mod:`.parallel`).
+        Filling an empty index with more than :data:`BULK_THRESHOLD` documents (a first
+        build, a reindex after ``clear()``) uses one writer process per CPU, each analysing
+        and writing its own segment; otherwise one process updates in place. When an id
+        comes twice, the last version wins.
+
+        Returns:
+            How many distinct documents were written.
         """
-        writer = self._writer()
-        fresh = self._index.doc_count_all() == 0
-        count = 0
+        iterator = iter(docs)
+        head = list(itertools.islice(iterator, BULK_THRESHOLD))
+        bulk = len(head) == BULK_THRESHOLD and self._index.doc_count_all() == 0
+        count, repeats = self._write(itertools.chain(head, iterator), bulk)
+        if repeats:  # a writer cannot replace what it added itself: a second pass does
+            self._write(repeats.values(), bulk=False)
+        log.info("indexed %d documents", count)
+        self.refresh()
+        return count
+
+    def _write(self, docs: Iterable[Document], bulk: bool) -> tuple[int, dict[str, Document]]:
+        """Write and commit once; return the count and the later versions of repeated ids."""
+        writer = self._writer(procs=cpus() if bulk else 1)
+        seen: set[str] = set()
+        repeats: dict[str, Document] = {}
         try:
-            for fields in parallel.analysed(docs):
-                values = {k: v for k, v in fields.items() if v or k not in _SKIP_EMPTY}
-                if fresh:
-                    writer.add_document(**values)
+            for doc in docs:
+                if doc.id in seen:
+                    repeats[doc.id] = doc
+                    continue
+                seen.add(doc.id)
+                if bulk:
+                    writer.add_document(**document_fields(doc))
                 else:
-                    writer.update_document(**values)
-                count += 1
+                    writer.update_document(**document_fields(doc))
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
-        log.info("indexed %d documents", count)
-        self.refresh()
-        return count
+        return len(seen), repeats
 
     def delete(self, ids: Iterable[str]) -> int:
         """Remove documents by id and commit; return how many were in the index."""

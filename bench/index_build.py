@@ -1,0 +1,209 @@
+"""Index build speed and peak memory: the project's indexer against a naive Whoosh baseline.
+
+Each build runs in a child process whose whole process tree (analysis workers included) is
+sampled for resident memory. The baseline is what a first attempt looks like: one process,
+``jieba.analyse.ChineseAnalyzer`` on title and body, Whoosh's default writer, bodies stored for
+the default highlighter. Both builds index the same documents in the same run; built indexes
+are kept under ``bench/results/cache/`` for ``bench.query_latency``.
+
+    python -m bench.index_build --corpus DIR [--docs 20000] [--skip-baseline]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import RESULTS_DIR, corpus_key, documents_file, read_documents
+
+TINY_DOCS = 300
+
+
+def baseline_schema() -> Any:
+    """Return the naive schema: ChineseAnalyzer text fields, stored body, plain ID fields."""
+    from jieba.analyse import ChineseAnalyzer
+    from whoosh import fields
+
+    analyzer = ChineseAnalyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=analyzer, stored=True),
+        body=fields.TEXT(analyzer=analyzer, stored=True),
+        category=fields.ID(stored=True),
+        source=fields.ID(stored=True),
+        published=fields.ID(stored=True),
+    )
+
+
+def build_baseline(docs_path: Path, index_dir: Path) -> int:
+    """Build the naive index of the documents in ``docs_path``; return how many."""
+    from whoosh import index
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    ix = index.create_in(str(index_dir), baseline_schema())
+    writer = ix.writer()
+    count = 0
+    for doc in read_documents(docs_path):
+        writer.add_document(
+            id=doc.id,
+            title=doc.title,
+            body=doc.body,
+            category=doc.category,
+            source=doc.source,
+            published=f"{doc.published_date:%Y%m%d}" if doc.published_date else "",
+        )
+        count += 1
+    writer.commit()
+    return count
+
+
+def build_ours(docs_path: Path, index_dir: Path) -> int:
+    """Build the project's index of the documents in ``docs_path``; return how many."""
+    from disclosure_search.index.backend import open_backend
+
+    backend = open_backend(index_dir, writable=True)
+    count = backend.upsert(read_documents(docs_path))
+    backend.close()
+    return count
+
+
+def index_dir_for(kind: str, count: int, corpus: Path | None) -> Path:
+    """Return the cache folder of a built index (``ours`` or ``baseline``)."""
+    return RESULTS_DIR / "cache" / f"index-{kind}-{corpus_key(count, corpus)}"
+
+
+def _tree_rss(root: int) -> int:
+    """Return the summed resident memory (bytes) of ``root`` and all its descendants."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    family, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        children = [p for p, parent in parents.items() if parent == pid and p not in family]
+        family.update(children)
+        frontier.extend(children)
+    return sum(rss.get(pid, 0) for pid in family)
+
+
+def run_child(kind: str, docs_path: Path, index_dir: Path) -> dict[str, float]:
+    """Build one index in a child process; return seconds, documents and peak tree RSS."""
+    if index_dir.exists():
+        shutil.rmtree(index_dir)
+    command = [
+        sys.executable,
+        "-m",
+        "bench.index_build",
+        "--child",
+        kind,
+        "--docs-file",
+        str(docs_path),
+        "--index-dir",
+        str(index_dir),
+    ]
+    root = Path(__file__).resolve().parent.parent
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=root)
+    peak = [0]
+
+    def sample() -> None:
+        while child.poll() is None:
+            peak[0] = max(peak[0], _tree_rss(child.pid))
+            time.sleep(0.25)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = child.communicate()
+    sampler.join()
+    if child.returncode:
+        raise SystemExit(f"{kind} build failed with status {child.returncode}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_rss_mb"] = peak[0] / 1e6
+    result["index_mb"] = sum(p.stat().st_size for p in index_dir.iterdir()) / 1e6
+    return result
+
+
+def _child(kind: str, docs_path: Path, index_dir: Path) -> int:
+    started = time.perf_counter()
+    count = (build_ours if kind == "ours" else build_baseline)(docs_path, index_dir)
+    seconds = time.perf_counter() - started
+    cpu = sum(
+        usage.ru_utime + usage.ru_stime
+        for usage in (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+    )
+    print(json.dumps({"docs": count, "seconds": seconds, "cpu_seconds": cpu}))
+    return 0
+
+
+def text_megabytes(docs_path: Path) -> float:
+    """Return the UTF-8 size of the indexed text (titles and bodies) in MB."""
+    return sum(len((d.title + d.body).encode("utf-8")) for d in read_documents(docs_path)) / 1e6
+
+
+def _report(kind: str, result: dict[str, float], megabytes: float) -> dict[str, float]:
+    rate = result["docs"] / result["seconds"]
+    figures = {**result, "docs_per_s": rate, "mb_per_s": megabytes / result["seconds"]}
+    print(
+        f"{kind:9} {result['docs']:>7.0f} docs in {result['seconds']:7.1f} s: "
+        f"{rate:7.1f} docs/s, {figures['mb_per_s']:5.2f} MB/s, "
+        f"CPU {result['cpu_seconds']:6.0f} s, peak RSS {result['peak_rss_mb']:5.0f} MB, "
+        f"index {result['index_mb']:4.0f} MB",
+        flush=True,
+    )
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; print figures and the ratio to the baseline."""
+    parser = argparse.ArgumentParser(prog="python -m bench.index_build", description=__doc__)
+    parser.add_argument("--docs", type=int, default=20_000, help="documents (default 20000)")
+    parser.add_argument("--tiny", action="store_true", help=f"{TINY_DOCS} documents, for CI")
+    parser.add_argument("--corpus", type=Path, help="real-document corpus folder (laws/ ...)")
+    parser.add_argument("--skip-baseline", action="store_true", help="only build ours")
+    parser.add_argument("--child", choices=("ours", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--docs-file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--index-dir", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return _child(args.child, args.docs_file, args.index_dir)
+    count = TINY_DOCS if args.tiny else args.docs
+    docs_path = documents_file(count, args.corpus)
+    megabytes = text_megabytes(docs_path)
+    print(f"{count} documents, {megabytes:.1f} MB of text, {os.cpu_count()} CPUs", flush=True)
+    results = {"docs": count, "text_mb": megabytes}
+    ours = run_child("ours", docs_path, index_dir_for("ours", count, args.corpus))
+    results["ours"] = _report("ours", ours, megabytes)
+    if not args.skip_baseline:
+        base = run_child("baseline", docs_path, index_dir_for("baseline", count, args.corpus))
+        results["baseline"] = _report("baseline", base, megabytes)
+        ratio = results["ours"]["docs_per_s"] / results["baseline"]["docs_per_s"]
+        results["ratio"] = ratio
+        print(f"ours / baseline: {ratio:.2f}x docs/s", flush=True)
+    out = RESULTS_DIR / f"index_build-{count}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
