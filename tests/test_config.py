@@ -84,3 +84,15 @@ def test_environment_beats_file_and_flags_beat_environment(tmp_path: Path) -> No
 def test_missing_config_file_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="pass --config"):
         load_settings(tmp_path / "nope.toml", environ={})
+
+
+def test_every_setting_has_help_and_is_documented_in_the_readme() -> None:
+    from dataclasses import fields
+
+    from disclosure_search.config import CrawlSettings, WebSettings
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for section, cls in (("crawl", CrawlSettings), ("web", WebSettings)):
+        for f in fields(cls):
+            assert f.metadata.get("help"), f"{section}.{f.name} has no help text"
+            assert f"`{section}.{f.name}`" in readme, f"{section}.{f.name} missing from README"

@@ -38,37 +38,43 @@ class SourceSettings:
         return tuple(sorted(found | {h.lower() for h in self.allowed_hosts}))
 
 
+def _setting(default: Any, help: str) -> Any:
+    """A settings field with its one-line documentation (the README table is checked against it)."""
+    return field(default=default, metadata={"help": help})
+
+
 @dataclass(frozen=True)
 class CrawlSettings:
-    """Politeness and limits for the crawler; every field is documented in the README."""
+    """Politeness and limits for the crawler (``[crawl]``)."""
 
-    user_agent: str = "disclosure-search/0.1 (+https://github.com/disclosure-search)"
-    schedule: str = "0 2 * * *"
-    requests_per_second: float = 2.0
-    timeout_s: float = 20.0
-    full_sweep_days: int = 7
-    max_page_bytes: int = 10_000_000
-    max_attachment_bytes: int = 30_000_000
-    max_redirects: int = 5
-    retries: int = 2
-    retry_backoff_s: float = 1.0
-    known_streak: int = 20
-    warc_max_bytes: int = 100_000_000
-    obey_robots: bool = True
-    fetch_attachments: bool = True
+    user_agent: str = _setting("disclosure-search/0.1 (+https://github.com/disclosure-search)",
+                               "User-Agent sent with every request; say who you are")
+    schedule: str = _setting("0 2 * * *", "cron (5 fields, in `timezone`) of the nightly crawl")
+    requests_per_second: float = _setting(2.0, "per-host request rate")
+    timeout_s: float = _setting(20.0, "seconds before a request is given up")
+    full_sweep_days: int = _setting(7, "a full re-crawl this often; incremental otherwise")
+    max_page_bytes: int = _setting(10_000_000, "pages larger than this are cut off and failed")
+    max_attachment_bytes: int = _setting(30_000_000, "the same for attachments")
+    max_redirects: int = _setting(5, "redirect hops followed per URL")
+    retries: int = _setting(2, "retries of transient failures (timeouts, 429, 5xx)")
+    retry_backoff_s: float = _setting(1.0, "first retry delay; doubles each time")
+    known_streak: int = _setting(20, "incremental: stop paging a list after this many known items")
+    warc_max_bytes: int = _setting(100_000_000, "start a new WARC file past this size")
+    obey_robots: bool = _setting(True, "respect robots.txt")
+    fetch_attachments: bool = _setting(True, "download attachments and index their text")
 
 
 @dataclass(frozen=True)
 class WebSettings:
-    """The search site."""
+    """The search site (``[web]``)."""
 
-    host: str = "127.0.0.1"
-    port: int = 8080
-    secret_key: str = ""
-    per_page_max: int = 100
-    query_max_chars: int = 200
-    export_max_rows: int = 1_000_000
-    secure_cookies: bool = False
+    host: str = _setting("127.0.0.1", "interface `serve` binds")
+    port: int = _setting(8080, "port `serve` binds")
+    secret_key: str = _setting("", "signs staff sessions; empty = random per process")
+    per_page_max: int = _setting(100, "largest page size a client may ask for")
+    query_max_chars: int = _setting(200, "longer queries are refused with 400")
+    export_max_rows: int = _setting(1_000_000, "exports larger than this are refused, never cut")
+    secure_cookies: bool = _setting(False, "mark session cookies Secure (behind HTTPS)")
 
 
 @dataclass(frozen=True)
@@ -335,7 +341,9 @@ class _Parser:
 
             CronTrigger.from_crontab(expr)
         except ValueError as exc:
-            raise self.fail("crawl.schedule", f"cron {expr!r} does not parse: {exc}", "crawl")
+            raise self.fail(
+                "crawl.schedule", f"cron {expr!r} does not parse: {exc}", "crawl"
+            ) from None
 
     def source(self, raw: Any, nth: int) -> SourceSettings:
         if not isinstance(raw, dict):
