@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from crawl.site import list_html
-from disclosure_search.crawl.charset import decode_html, sniff_charset
 from disclosure_search.crawl.links import discover, is_attachment_url, parse_html
+from disclosure_search.encoding import decode_html
 
 BASE = "http://h/xxgk/tzgg/index.html"
 
@@ -60,10 +60,10 @@ def test_base_href_and_duplicates() -> None:
 def test_gbk_page_without_any_declaration_is_read() -> None:
     title = "关于开展科技项目申报的通知"
     body = f'<html><body><a href="t1.html">{title}</a></body></html>'.encode("gbk")
-    assert sniff_charset(body, "text/html") == "gb18030"
+    assert decode_html(body, "text/html")[1] == "gb18030"
     assert links_of(body).links[0].text == "关于开展科技项目申报的通知"
 
 
 def test_meta_charset_that_lies_loses_to_valid_utf8() -> None:
     body = '<meta charset="gb2312"><p>科技局</p>'.encode()
-    assert "科技局" in decode_html(body, "text/html; charset=gb2312")
+    assert "科技局" in decode_html(body, "text/html; charset=gb2312")[0]

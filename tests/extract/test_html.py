@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from disclosure_search.extract.charset import decode_html
+from disclosure_search.encoding import decode_html
 from disclosure_search.extract.html import extract_document, extract_metadata
 from disclosure_search.models import CATEGORIES, document_id
 

@@ -14,7 +14,7 @@ from disclosure_search.archive.documents import DocumentsMixin
 from disclosure_search.archive.schema import ARCHIVE_MIGRATIONS, Migration, migrate
 from disclosure_search.archive.store import from_text, to_text
 from disclosure_search.archive.warc import PayloadRef, WarcLocation, read_exchange, resolve
-from disclosure_search.crawl.charset import sniff_charset
+from disclosure_search.encoding import decode_html
 from disclosure_search.errors import ArchiveError
 from disclosure_search.models import Capture, CrawlRun, FetchedPage, PageKind
 
@@ -98,7 +98,7 @@ class Catalog(DocumentsMixin):
         """Add a catalog row for an exchange already flushed to ``location``; return it."""
         self.ensure_source(source)
         ctype = page.header("Content-Type")
-        charset = sniff_charset(page.body, ctype) if kind in ("list", "detail", "other") else None
+        charset = decode_html(page.body, ctype)[1] if kind in ("list", "detail", "other") else None
         capture_id = self._write(
             "INSERT INTO captures (url, source, fetched_at, status, sha256, size, warc_file,"
             " warc_offset, warc_length, warc_record_id, warc_date, payload_digest, revisit,"

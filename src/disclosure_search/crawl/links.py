@@ -10,8 +10,8 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 import lxml.html
 from lxml import etree
 
-from disclosure_search.crawl.charset import decode_html
 from disclosure_search.crawl.scope import canonicalize
+from disclosure_search.encoding import decode_html
 
 #: File extensions treated as attachments (附件) rather than pages.
 ATTACHMENT_EXTENSIONS = frozenset({
@@ -59,7 +59,7 @@ def is_attachment_url(url: str) -> bool:
 
 def parse_html(body: bytes, url: str, content_type: str | None = None) -> lxml.html.HtmlElement:
     """Parse an HTML body (any charset) into an lxml tree; an empty page gives an empty tree."""
-    text = decode_html(body, content_type)
+    text, _charset = decode_html(body, content_type)
     try:
         return lxml.html.document_fromstring(text or "<html></html>", base_url=url)
     except (etree.ParserError, ValueError):

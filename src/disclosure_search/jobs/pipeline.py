@@ -14,9 +14,9 @@ from disclosure_search.archive.catalog import Catalog
 from disclosure_search.archive.run import crawl_into_archive
 from disclosure_search.config import Settings, SourceSettings
 from disclosure_search.crawl.contracts import CrawlEvent, CrawlStats
+from disclosure_search.encoding import decode_html
 from disclosure_search.errors import ArchiveError, ExtractError
 from disclosure_search.extract.attachments import attachment_text
-from disclosure_search.extract.charset import decode_html
 from disclosure_search.extract.html import extract_document
 from disclosure_search.index.backend import SearchBackend, open_backend
 from disclosure_search.jobs.ledger import Ledger

@@ -69,7 +69,7 @@ def capture_raw(doc_id: str, number: int) -> Response:
     content_type = found.content_type or page.header("Content-Type")
     if not _is_html(found, page.body):
         return _download(page.body, found.url)
-    from disclosure_search.extract.charset import decode_html
+    from disclosure_search.encoding import decode_html
 
     text, _charset = decode_html(page.body, content_type)
     html = rewrite_archived_html(text, page.final_url or found.url)

@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from disclosure_search.extract.charset import decode_html, normalize_charset
+from disclosure_search.encoding import decode_html, normalize_charset
 
 TEXT = "<html><body><p>关于朱镕基、王堃同志的通知</p></body></html>"
 

@@ -1,4 +1,4 @@
-"""Turn the bytes of a web page into text, trusting declarations only as far as they hold."""
+"""Bytes to text: a page's charset from BOM, header, meta and detection (GBK as GB18030)."""
 
 from __future__ import annotations
 
