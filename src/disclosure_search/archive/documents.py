@@ -165,6 +165,13 @@ class DocumentsMixin(Store):
         for row in self._all(sql + " ORDER BY first_seen, id", args):
             yield self._document(row)
 
+    def document_urls(self, source: str, include_removed: bool = False) -> list[str]:
+        """Detail-page URLs of the source's documents (not those marked removed), oldest first."""
+        sql = "SELECT url FROM documents WHERE source = ?"
+        if not include_removed:
+            sql += " AND removed_at IS NULL"
+        return [row[0] for row in self._all(sql + " ORDER BY first_seen, id", (source,))]
+
     def versions(self, doc_id: str) -> list[Version]:
         """The document's versions, oldest first."""
         rows = self._all(

@@ -41,7 +41,8 @@ def crawl_into_archive(
     The run is recorded in the catalog as ``finished``, ``interrupted`` (``stop`` was set) or
     ``failed`` (an unexpected error, which is re-raised after the run is closed). Runs left
     ``running`` by a process that died are marked ``interrupted``: callers hold the crawl lock,
-    so no other crawl can be running.
+    so no other crawl can be running. An incremental pass revalidates every known, not
+    removed document of a source with a conditional GET besides walking its newest list pages.
     """
     chosen = tuple(sources if sources is not None else settings.sources)
     stop = stop or threading.Event()
@@ -57,8 +58,10 @@ def crawl_into_archive(
         with ArchiveSink.open(settings, run_id, catalog=cat) as sink:
             for source in chosen:
                 cat.ensure_source(source.id, source.name)
+                revisit = () if full else cat.document_urls(source.id)
                 crawler = Crawler(settings.crawl, source, sink, sink, full=full,
-                                  on_progress=on_progress, stop=stop, fetcher=fetcher)
+                                  on_progress=on_progress, stop=stop, fetcher=fetcher,
+                                  revisit=revisit)
                 result.stats[source.id] = crawler.run()
                 if stop.is_set():
                     break

@@ -7,7 +7,7 @@ import posixpath
 import re
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -47,7 +47,10 @@ class Crawler:
 
     Incremental mode (``full=False``): detail pages and attachments are fetched with a
     conditional GET from the previous capture's validators, and a paged list column stops
-    paging after ``known_streak`` consecutive detail links that are already known.
+    paging after ``known_streak`` consecutive detail links that are already known. The
+    ``revisit`` URLs (the documents already known) are revalidated with a conditional GET too,
+    so an old item edited in place or taken down is noticed although its list page is not
+    walked; an unchanged one costs a 304 and no body.
     """
 
     def __init__(
@@ -62,6 +65,7 @@ class Crawler:
         stop: threading.Event | None = None,
         fetcher: Fetcher | None = None,
         robots: RobotsPolicy | None = None,
+        revisit: Iterable[str] = (),
     ) -> None:
         self.settings = settings
         self.source = source
@@ -83,6 +87,7 @@ class Crawler:
         }
         self._streaks: dict[str, int] = {}
         self._stopped_columns: set[str] = set()
+        self._revisit = () if full else tuple(revisit)
 
     def run(self) -> CrawlStats:
         """Crawl until the frontier is empty or ``stop`` is set; return the counters."""
@@ -90,6 +95,10 @@ class Crawler:
             canon = canonicalize(url)
             if canon:
                 self._enqueue(canon, self.classifier.guess(canon), force=True)
+        for url in self._revisit:  # detail queue: fetched after the lists have been walked
+            canon = canonicalize(url)
+            if canon:
+                self._enqueue(canon, "detail")
         while (item := self._next()) is not None:
             if self.stop.is_set():
                 self.stats.stopped = True

@@ -59,7 +59,8 @@ def run_crawl(
         settings: the resolved settings.
         source_id: only this source; all configured sources when None.
         full: a full sweep (no conditional GETs, every list page); also marks documents
-            no longer listed as removed.
+            no longer listed as removed. Incremental passes walk the newest list pages and
+            revalidate known documents with conditional GETs.
         stop: set it to stop at the next clean point (the run is then ``interrupted``).
         on_progress: called for every URL the crawler finishes.
         on_step: called with (stage, detail) for extraction and indexing progress.
@@ -73,10 +74,12 @@ def run_crawl(
     gone: dict[str, set[str]] = {s.id: set() for s in sources}
 
     def progress(event: CrawlEvent) -> None:
-        if event.kind == "detail" and event.status in (200, 304):
-            seen[event.source].add(event.url)
-        elif event.status in (404, 410):
+        # Any answer but 404/410 (a 500, a timeout) means the page was still reachable from
+        # the lists: only a page the sweep never reached counts as delisted.
+        if event.status in (404, 410):
             gone[event.source].add(event.url)
+        else:
+            seen[event.source].add(event.url)
         if on_progress:
             on_progress(event)
 
@@ -90,12 +93,12 @@ def run_crawl(
                 counts = report.documents.setdefault(source.id, Counter())
                 changed = extract_pending(catalog, source, report, on_step)
                 counts.update(outcome for outcome, _ in changed)
+                counts["removed"] += len(_removals(catalog, source, result.status, full,
+                                                   gone[source.id], seen[source.id]))
+                # The index holds no removal state (a removed document stays findable and its
+                # page says it was taken down), so only new and changed documents are written.
                 ids = {doc_id for _, doc_id in changed}
-                removed = _removals(catalog, source, gone[source.id],
-                                    seen[source.id] if full and result.status == "finished"
-                                    else None)
-                counts["removed"] += len(removed)
-                report.indexed += index_documents(catalog, backend, ids | removed, on_step)
+                report.indexed += index_documents(catalog, backend, ids, on_step)
         finally:
             backend.close()
     report.elapsed_s = time.monotonic() - started
@@ -159,9 +162,15 @@ def _attachment(catalog: Catalog, att: Attachment) -> Attachment:
     return replace(att, size=len(page.body), text=text)
 
 
-def _removals(catalog: Catalog, source: SourceSettings, gone: set[str],
-              listed: set[str] | None) -> set[str]:
-    """Mark documents removed: their page answered 404/410, or a full sweep no longer lists them."""
+def _removals(catalog: Catalog, source: SourceSettings, status: str, full: bool,
+              gone: set[str], reached: set[str]) -> set[str]:
+    """Mark documents removed: their page answered 404/410, or a full sweep no longer reached them.
+
+    Only a run that finished decides removals; an interrupted one leaves them to the next run.
+    """
+    if status != "finished":
+        return set()
+    listed = reached if full else None
     now = datetime.now(UTC)
     removed: set[str] = set()
     for doc in catalog.iter_documents(source.id, include_removed=False):
