@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from disclosure_search.archive.catalog import Catalog
 from disclosure_search.archive.sink import ArchiveSink
@@ -42,7 +43,8 @@ def crawl_into_archive(
     ``failed`` (an unexpected error, which is re-raised after the run is closed). Runs left
     ``running`` by a process that died are marked ``interrupted``: callers hold the crawl lock,
     so no other crawl can be running. An incremental pass revalidates every known, not
-    removed document of a source with a conditional GET besides walking its newest list pages.
+    removed document of a source with a conditional GET besides walking its newest list pages;
+    after a pass that did not finish it walks every list page, so it continues that pass.
     """
     chosen = tuple(sources if sources is not None else settings.sources)
     stop = stop or threading.Event()
@@ -59,7 +61,14 @@ def crawl_into_archive(
             for source in chosen:
                 cat.ensure_source(source.id, source.name)
                 revisit = () if full else cat.document_urls(source.id)
-                crawler = Crawler(settings.crawl, source, sink, sink, full=full,
+                crawl_settings = settings.crawl
+                if not full and _resuming(cat, run_id, source.id):
+                    # the previous pass stopped part-way: items deep in the lists may never
+                    # have been fetched, so walk every list page this time
+                    log.info("%s: previous run did not finish; walking every list page",
+                             source.id)
+                    crawl_settings = replace(crawl_settings, known_streak=sys.maxsize)
+                crawler = Crawler(crawl_settings, source, sink, sink, full=full,
                                   on_progress=on_progress, stop=stop, fetcher=fetcher,
                                   revisit=revisit)
                 result.stats[source.id] = crawler.run()
@@ -74,3 +83,11 @@ def crawl_into_archive(
         if own_catalog:
             cat.close()
     return result
+
+
+def _resuming(catalog: Catalog, run_id: int, source_id: str) -> bool:
+    """True when the run before ``run_id`` that covered ``source_id`` did not finish."""
+    for run in catalog.runs(50):
+        if run.id < run_id and source_id in run.sources:
+            return run.status != "finished"
+    return False

@@ -1,0 +1,137 @@
+"""The nightly job and the ``crawl`` command against the sample portal: sweeps, SIGTERM, kill -9."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from disclosure_search.archive.catalog import Catalog
+from disclosure_search.config import Settings, load_settings
+from disclosure_search.jobs.lock import lock_path, read_holder
+from disclosure_search.jobs.nightly import nightly_job
+from disclosure_search.sample_portal import SamplePortal
+
+#: Slow enough that a signal lands while the crawl is still fetching (the bureau has ~780 URLs).
+SLOW_RPS = 40.0
+
+
+@pytest.fixture()
+def portal() -> SamplePortal:
+    with SamplePortal() as running:
+        yield running
+
+
+def _bureau_config(portal: SamplePortal, root: Path, rps: float = 200.0) -> Path:
+    """A config crawling the bureau site only (every edition change is on it)."""
+    text = portal.config_toml(root / "data")
+    text = text[: text.index("[[sources]]", text.index("[[sources]]") + 1)]
+    text = text.replace("requests_per_second = 200.0", f"requests_per_second = {rps}")
+    config = root / f"disclosure-search-{rps:g}.toml"
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def _settings(config: Path) -> Settings:
+    return load_settings(config, environ={})
+
+
+def _start_cli_crawl(config: Path) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCLOSURE_SEARCH_")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "disclosure_search", "--config", str(config), "crawl"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+
+
+def _wait_for_requests(portal: SamplePortal, child: subprocess.Popen[str], n: int) -> None:
+    deadline = time.monotonic() + 120
+    while len(portal.request_log) < n:
+        assert child.poll() is None, "the crawl ended before it could be stopped"
+        assert time.monotonic() < deadline, "the crawl never got going"
+        time.sleep(0.05)
+
+
+def _stored_urls(settings: Settings) -> set[str]:
+    with Catalog.open(settings.catalog_path, readonly=True) as catalog:
+        return {doc.url for doc in catalog.iter_documents("kjj")}
+
+
+def _listed(portal: SamplePortal) -> set[str]:
+    return {item.url for item in portal.listed_documents("kjj")}
+
+
+def test_nightly_job_sweeps_first_then_crawls_incrementally(
+    portal: SamplePortal, tmp_path: Path
+) -> None:
+    settings = _settings(_bureau_config(portal, tmp_path))
+    first = nightly_job(settings)
+    assert first.status == "finished" and first.documents["kjj"]["new"] == len(_listed(portal))
+    assert read_holder(lock_path(settings.data_dir)) is None, "the lock is released"
+    portal.set_edition(1)
+    before = len(portal.request_log)
+    second = nightly_job(settings)
+    assert second.status == "finished"
+    assert second.documents["kjj"] == {"new": 5, "changed": 2, "removed": 1}
+    assert second.indexed == 7
+    statuses = [status for _, _, status, _ in portal.request_log[before:]]
+    assert statuses.count(304) > statuses.count(200)  # revalidated, not downloaded again
+    with Catalog.open(settings.catalog_path, readonly=True) as catalog:
+        runs = catalog.runs(5)
+    assert [(r.full, r.status) for r in runs] == [(False, "finished"), (True, "finished")]
+    assert runs[0].counts["kjj"]["new"] == 5  # the new detail pages, as the crawl counted them
+    assert _stored_urls(settings) >= _listed(portal)
+
+
+def test_sigterm_stops_the_crawl_command_and_the_next_run_continues(
+    portal: SamplePortal, tmp_path: Path
+) -> None:
+    slow = _bureau_config(portal, tmp_path, SLOW_RPS)
+    child = _start_cli_crawl(slow)
+    _wait_for_requests(portal, child, 150)
+    child.send_signal(signal.SIGTERM)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 1, out + err  # the command reports an unfinished run
+    assert "interrupted" in out
+    settings = _settings(slow)
+    with Catalog.open(settings.catalog_path, readonly=True) as catalog:
+        (run,) = catalog.runs(5)
+        assert run.status == "interrupted" and run.finished_at is not None
+    assert len(_stored_urls(settings)) < len(_listed(portal))
+    fast = _bureau_config(portal, tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "disclosure_search", "--config", str(fast), "crawl"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "finished" in result.stdout
+    assert _stored_urls(settings) == _listed(portal), "the incremental run finished the sweep"
+
+
+def test_kill_9_mid_crawl_then_a_clean_resume(portal: SamplePortal, tmp_path: Path) -> None:
+    slow = _bureau_config(portal, tmp_path, SLOW_RPS)
+    child = _start_cli_crawl(slow)
+    _wait_for_requests(portal, child, 200)
+    child.kill()
+    child.communicate(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+    settings = replace(_settings(slow), crawl=_settings(_bureau_config(portal, tmp_path)).crawl)
+    with Catalog.open(settings.catalog_path, readonly=True) as catalog:
+        assert catalog.runs(1)[0].status == "running"  # nobody could record the end
+        readable = [catalog.read_page(c).status for c in catalog.html_captures()]
+    assert readable and set(readable) == {200}, "what was archived before the kill is readable"
+    report = nightly_job(settings)  # no finished sweep yet: a full one
+    assert report.status == "finished"
+    with Catalog.open(settings.catalog_path, readonly=True) as catalog:
+        runs = catalog.runs(5)
+        assert [(r.full, r.status) for r in runs] == [(True, "finished"), (False, "interrupted")]
+        for capture in catalog.html_captures():
+            assert catalog.read_page(capture).url == capture.url
+    assert not list(settings.archive_dir.glob("*.open"))
+    assert _stored_urls(settings) == _listed(portal)
