@@ -51,11 +51,14 @@ def _leaf_query(leaf: Leaf) -> wq.Query:
         return _phrase_query(leaf)
     clauses: list[wq.Query] = []
     words = _unique(analyzer.words(leaf.text))
+    grams = _unique(analyzer.bigrams(leaf.text))
+    word_fields = _WORD_FIELDS[leaf.scope]
+    if grams == words:  # one two-character word: also look for it inside longer words
+        word_fields = tuple(dict.fromkeys(word_fields + _BIGRAM_FIELDS[leaf.scope]))
     if words:
-        per_word = [wq.Or([wq.Term(f, w) for f in _WORD_FIELDS[leaf.scope]]) for w in words]
+        per_word = [wq.Or([wq.Term(f, w) for f in word_fields]) for w in words]
         clauses.append(wq.And(per_word))
     # sub-word recall: every bigram of the word inside some word (农业 in 中国农业发展银行)
-    grams = _unique(analyzer.bigrams(leaf.text))
     if grams and grams != words:
         fields = _BIGRAM_FIELDS[leaf.scope]
         clauses.append(wq.And([wq.Or([wq.Term(f, g) for f in fields]) for g in grams]))

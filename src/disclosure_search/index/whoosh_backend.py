@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -14,14 +15,15 @@ from typing import Any
 
 from whoosh import index as windex
 from whoosh import query as wq
-from whoosh import sorting, writing
+from whoosh import writing
 from whoosh.index import LockError
-from whoosh.searching import Results, Searcher
+from whoosh.searching import Searcher
 
 from disclosure_search.errors import QueryError, SearchIndexError
 from disclosure_search.index import analyzer, snippets
 from disclosure_search.index import compile as qc
 from disclosure_search.index.backend import IndexStats
+from disclosure_search.index.engine import Engine
 from disclosure_search.index.query import as_any, parse
 from disclosure_search.index.schema import build_schema, document_fields, number_date
 from disclosure_search.models import Document, SearchHit, SearchQuery, SearchResult
@@ -73,6 +75,7 @@ class WhooshBackend:
                 ) from exc
         self._searcher: Searcher = self._index.searcher()
         self._retired: Searcher | None = None
+        self._engine_cache: Engine | None = None
 
     # -- writing -------------------------------------------------------------------------
 
@@ -175,15 +178,15 @@ class WhooshBackend:
 
     def ids(self) -> set[str]:
         """Return the ids of every live document."""
-        reader = self._searcher.reader()
-        column = reader.column_reader("id")
-        return {column[docnum] for docnum in reader.all_doc_ids()}  # skips deleted documents
+        engine = self._engine()
+        column = engine.column("id")
+        return {column[docnum] for docnum in engine.universe()}
 
     def stats(self) -> IndexStats:
         """Return document counts overall and per category, source and year."""
-        searcher = self._searcher
-        results = searcher.search(wq.Every(), limit=1, groupedby=_facet_spec(), terms=False)
-        facets = _facets(results)
+        engine = self._engine()
+        searcher = engine.searcher
+        facets = _count(engine, engine.universe())
         toc_time = self._index.latest_generation()
         modified = _last_modified(self.index_dir)
         return IndexStats(
@@ -201,47 +204,43 @@ class WhooshBackend:
         if query.page < 1 or query.per_page < 1:
             raise QueryError("page and per_page must be 1 or more")
         tree, explicit = parse(query.text)
-        searcher = self._searcher
-        results = self._run(searcher, query, tree)
-        if tree is not None and not explicit and results.is_empty() and as_any(tree) != tree:
+        engine = self._engine()
+        filters = qc.filter_query(query)
+        text = qc.text_query(query.text, tree)
+        matched = engine.docs(wq.And([text, filters]) if filters is not None else text)
+        if tree is not None and not explicit and not matched and as_any(tree) != tree:
             tree = as_any(tree)
-            results = self._run(searcher, query, tree)
-        hits = self._hits(searcher, results, query, tree)
+            text = qc.text_query(query.text, tree)
+            matched = engine.docs(wq.And([text, filters]) if filters is not None else text)
+        limit = query.page * query.per_page
+        if tree is not None and query.sort == "relevance":
+            top = engine.rank(text, matched, limit)
+        else:  # browsing has nothing to rank by: newest first
+            top = engine.by_date(matched, query.sort != "oldest", limit)
+        first = (query.page - 1) * query.per_page
         return SearchResult(
             query=query,
-            total=len(results),
-            hits=hits,
-            facets=_facets(results) if query.facets else {},
+            total=len(matched),
+            hits=self._hits(engine.searcher, top[first:], query, tree),
+            facets=_count(engine, matched) if query.facets else {},
             took_ms=(time.perf_counter() - started) * 1000,
         )
 
-    def _run(self, searcher: Searcher, query: SearchQuery, tree: Any) -> Results:
-        sort = query.sort
-        if tree is None and sort == "relevance":  # browsing: nothing to rank by
-            sort = "newest"
-        kwargs: dict[str, Any] = {"terms": False}
-        if sort != "relevance":
-            kwargs["sortedby"] = "published"
-            kwargs["reverse"] = sort == "newest"
-        if query.facets:
-            kwargs["groupedby"] = _facet_spec()
-        return searcher.search(
-            qc.text_query(query.text, tree),
-            limit=query.page * query.per_page,
-            filter=qc.filter_query(query),
-            **kwargs,
-        )
+    def _engine(self) -> Engine:
+        """Return the matching engine of the current generation (built once per generation)."""
+        with self._lock:
+            if self._engine_cache is None or self._engine_cache.searcher is not self._searcher:
+                self._engine_cache = Engine(self._searcher)
+            return self._engine_cache
 
     def _hits(
-        self, searcher: Searcher, results: Results, query: SearchQuery, tree: Any
+        self, searcher: Searcher, top: list[tuple[int, float]], query: SearchQuery, tree: Any
     ) -> tuple[SearchHit, ...]:
         pattern = snippets.term_pattern(qc.highlight_terms(tree)) if query.snippets else None
-        first = (query.page - 1) * query.per_page
-        hits = []
-        for rank in range(first, min(first + query.per_page, results.scored_length())):
-            stored = searcher.stored_fields(results.docnum(rank))
-            hits.append(_hit(stored, results.score(rank), pattern, query.snippets))
-        return tuple(hits)
+        return tuple(
+            _hit(searcher.stored_fields(docnum), score, pattern, query.snippets)
+            for docnum, score in top
+        )
 
     def close(self) -> None:
         """Close the searcher and the index."""
@@ -276,15 +275,14 @@ def _hit(
     )
 
 
-def _facet_spec() -> dict[str, sorting.FacetType]:
-    return {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in _FACETS}
-
-
-def _facets(results: Results) -> dict[str, dict[str, int]]:
+def _count(engine: Engine, docnums: Iterable[int]) -> dict[str, dict[str, int]]:
+    """Count facet values over the whole result, most frequent first; empty values left out."""
     out: dict[str, dict[str, int]] = {}
+    docnums = list(docnums)
     for name in _FACETS:
-        groups = results.groups(name) if name in results.facet_names() else {}
-        counts = {str(k): int(v) for k, v in groups.items() if k not in ("", None)}
+        values = engine.column(name)
+        counts = Counter(values[d] for d in docnums)
+        counts.pop("", None)
         out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return out
 
