@@ -98,7 +98,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     """Run ``serve`` in a child process and wait until it answers."""
     code = (
         "import logging, sys\n"
@@ -106,9 +106,12 @@ def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
         "from disclosure_search.config import Settings\n"
         "from disclosure_search.web.server import serve\n"
         "logging.basicConfig(level=logging.WARNING)\n"
-        "serve(Settings(data_dir=Path(sys.argv[1])), '127.0.0.1', int(sys.argv[2]))\n"
+        "logging.getLogger('waitress.queue').setLevel(logging.ERROR)  # expected under load\n"
+        "if __name__ == '__main__':\n"
+        "    serve(Settings(data_dir=Path(sys.argv[1])), '127.0.0.1', int(sys.argv[2]),\n"
+        "          workers=int(sys.argv[3]))\n"
     )
-    child = subprocess.Popen([sys.executable, "-c", code, str(data_dir), str(port)])
+    child = subprocess.Popen([sys.executable, "-c", code, str(data_dir), str(port), str(workers)])
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if child.poll() is not None:
@@ -218,19 +221,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--corpus", type=Path, help="real-document corpus folder (laws/ ...)")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="server processes (default 0: one per CPU)")
     parser.add_argument("--tiny", action="store_true", help="300 documents, 2 clients, 3 s")
     args = parser.parse_args(argv)
     if args.tiny:
         args.docs, args.clients, args.seconds = TINY["docs"], TINY["clients"], TINY["seconds"]
     data_dir, ids = prepare_data_dir(args.docs, args.corpus)
     port = free_port()
-    server = start_server(data_dir, port)
+    server = start_server(data_dir, port, args.workers)
     try:
         figures = run_load(port, ids, args.clients, args.seconds)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    figures = {"docs": args.docs, "cpus": os.cpu_count(), **figures}
+    figures = {"docs": args.docs, "cpus": os.cpu_count(), "workers": args.workers, **figures}
     print(f"{args.docs} documents, {args.clients} clients, {figures['seconds']} s: "
           f"{figures['requests']} requests, {figures['throughput_rps']} req/s, "
           f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms, "

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,3 +67,35 @@ def test_newer_index_is_picked_up_without_restart(live: tuple[SiteServer, Path])
     finally:
         writer.close()
     assert json.loads(_get(server, "/api/search")[2])["total"] == 8
+
+
+def test_worker_processes_share_one_port(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    backend = open_backend(settings.index_dir, writable=True)
+    backend.upsert(build_documents()[:3])
+    backend.close()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = ("import sys\nfrom pathlib import Path\nfrom disclosure_search.config import Settings\n"
+            "from disclosure_search.web.server import serve\n"
+            "if __name__ == '__main__':\n"
+            "    serve(Settings(data_dir=Path(sys.argv[1])), '127.0.0.1', int(sys.argv[2]),"
+            " workers=2)\n")
+    child = subprocess.Popen([sys.executable, "-c", code, str(tmp_path), str(port)])
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/api/search")
+                response = conn.getresponse()
+                assert json.loads(response.read())["total"] == 3
+                conn.close()
+                break
+            except ConnectionRefusedError:
+                assert time.monotonic() < deadline, "workers did not start"
+                time.sleep(0.2)
+    finally:
+        child.terminate()
+        assert child.wait(timeout=20) == 0  # SIGTERM is a clean stop

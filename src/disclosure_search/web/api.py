@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context
 
-from disclosure_search.models import SearchQuery
+from disclosure_search.models import SearchQuery, SearchResult
 from disclosure_search.web import export, present
 from disclosure_search.web.app import resources, settings
 from disclosure_search.web.documents import load_document
@@ -23,7 +23,7 @@ def search() -> Response:
     Errors: 400 with the JSON error shape for any bad parameter.
     """
     query = parse_search(request.args, settings().web)
-    return jsonify(present.result_json(resources().backend().search(query)))
+    return jsonify(present.result_json(resources().search(query)))
 
 
 @bp.get("/documents/<doc_id>")
@@ -49,7 +49,7 @@ def stats() -> Response:
     query = parse_search(args, settings().web)
     if year is not None:
         query = replace(query, date_from=date(year, 1, 1), date_to=date(year, 12, 31))
-    result = resources().backend().search(replace(query, per_page=1, snippets=False))
+    result = resources().search(replace(query, per_page=1, snippets=False))
     return jsonify({
         "ok": True,
         "year": year,
@@ -68,7 +68,7 @@ def export_csv() -> Response:
     Errors: 400 when the result set exceeds ``web.export_max_rows`` (narrow the search).
     """
     query, total = _export_query()
-    rows = export.csv_rows(export.iter_hits(resources().backend().search, query, total))
+    rows = export.csv_rows(export.iter_hits(_uncached_search, query, total))
     response = Response(stream_with_context(rows), mimetype="text/csv")
     return _attachment(response, "csv", total)
 
@@ -80,7 +80,7 @@ def export_json() -> Response:
     Errors: 400 when the result set exceeds ``web.export_max_rows`` (narrow the search).
     """
     query, total = _export_query()
-    hits = export.iter_hits(resources().backend().search, query, total)
+    hits = export.iter_hits(_uncached_search, query, total)
     chunks = export.json_chunks(query, total, hits)
     response = Response(stream_with_context(chunks), mimetype="application/json")
     return _attachment(response, "json", total)
@@ -88,12 +88,16 @@ def export_json() -> Response:
 
 def _export_query() -> tuple[SearchQuery, int]:
     query = parse_search(request.args, settings().web)
-    counted = resources().backend().search(replace(query, page=1, per_page=1,
-                                                   facets=False, snippets=False))
+    counted = resources().search(replace(query, page=1, per_page=1, facets=False,
+                                         snippets=False))
     limit = settings().web.export_max_rows
     if counted.total > limit:
         abort(400, f"共 {counted.total} 条结果，超过导出上限 {limit} 条；请增加筛选条件后再导出。")
     return query, counted.total
+
+
+def _uncached_search(query: SearchQuery) -> SearchResult:
+    return resources().search(query, cache=False)
 
 
 def _attachment(response: Response, ext: str, total: int) -> Response:

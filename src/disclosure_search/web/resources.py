@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from disclosure_search.config import Settings
 from disclosure_search.errors import ArchiveError, SearchIndexError
+from disclosure_search.models import SearchQuery, SearchResult
 
 if TYPE_CHECKING:
     from disclosure_search.archive.catalog import Catalog
@@ -18,39 +21,85 @@ log = logging.getLogger(__name__)
 
 #: How often (seconds) a request may ask the index whether a crawl committed a newer one.
 REFRESH_INTERVAL_S = 1.0
+#: Results kept per process for repeated searches (pagination, popular words, feed readers);
+#: emptied whenever a newer index is picked up, so a cached page is never stale.
+RESULT_CACHE_SIZE = 2048
 
 
 class Resources:
     """The web process's handles on the index and the catalog.
 
-    The index reader is shared by all threads and refreshed at most once per
-    :data:`REFRESH_INTERVAL_S`, so a finished crawl shows up without a restart. SQLite
-    connections cannot be shared between threads, so each thread opens its own catalog.
+    One index reader per process, refreshed at most once per :data:`REFRESH_INTERVAL_S` so
+    a finished crawl shows up without a restart. A Whoosh searcher reads its files through
+    shared handles and is not safe for concurrent use, so searches in a process run one at
+    a time (they are CPU-bound Python, so threads would not run them in parallel anyway;
+    worker processes do). Rendering, catalog reads and I/O still overlap. SQLite
+    connections are per thread.
     """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._lock = threading.Lock()
+        self._search_lock = threading.Lock()
         self._backend: SearchBackend | None = None
         self._checked_at = 0.0
         self._local = threading.local()
         self._catalogs: list[Any] = []
+        self._results: OrderedDict[SearchQuery, SearchResult] = OrderedDict()
+        self.cache_hits = 0
+        self.cache_misses = 0
 
-    def backend(self) -> SearchBackend:
-        """Return the shared index reader, refreshed if a newer index was committed.
+    def search(self, query: SearchQuery, *, cache: bool = True) -> SearchResult:
+        """Run ``query`` on the current index, answering repeats from a small LRU cache.
+
+        Args:
+            query: the search.
+            cache: False for one-off bulk queries (exports) that should not evict others.
 
         Raises:
             SearchIndexError: the index does not exist yet or cannot be opened.
+            QueryError: the index rejects the query.
         """
+        started = time.perf_counter()
+        refresh_due = time.monotonic() - self._checked_at >= REFRESH_INTERVAL_S
+        if cache and not refresh_due:
+            cached = self._cached(query)
+            if cached is not None:
+                return replace(cached, took_ms=(time.perf_counter() - started) * 1000)
+        with self._search_lock:
+            backend = self._current_backend()
+            cached = self._cached(query) if cache else None
+            if cached is not None:
+                return replace(cached, took_ms=(time.perf_counter() - started) * 1000)
+            result = backend.search(query)
+            if cache:  # stored before the lock is released, so a refresh cannot interleave
+                with self._lock:
+                    self.cache_misses += 1
+                    self._results[query] = result
+                    while len(self._results) > RESULT_CACHE_SIZE:
+                        self._results.popitem(last=False)
+        return result
+
+    def _cached(self, query: SearchQuery) -> SearchResult | None:
         with self._lock:
-            if self._backend is None:
-                self._backend = self._open_backend()
-                self._checked_at = time.monotonic()
-            elif time.monotonic() - self._checked_at >= REFRESH_INTERVAL_S:
-                self._checked_at = time.monotonic()
-                if self._backend.refresh():
-                    log.info("picked up a newer search index")
-            return self._backend
+            found = self._results.get(query)
+            if found is not None:
+                self._results.move_to_end(query)
+                self.cache_hits += 1
+            return found
+
+    def _current_backend(self) -> SearchBackend:
+        """The index reader, refreshed if a newer index was committed (search lock held)."""
+        if self._backend is None:
+            self._backend = self._open_backend()
+            self._checked_at = time.monotonic()
+        elif time.monotonic() - self._checked_at >= REFRESH_INTERVAL_S:
+            self._checked_at = time.monotonic()
+            if self._backend.refresh():
+                with self._lock:
+                    self._results.clear()
+                log.info("picked up a newer search index")
+        return self._backend
 
     def catalog(self) -> Catalog:
         """Return this thread's read-only catalog connection.
@@ -68,10 +117,11 @@ class Resources:
 
     def close(self) -> None:
         """Close every handle this object opened (used by tests and at shutdown)."""
-        with self._lock:
+        with self._search_lock:
             if self._backend is not None:
                 self._backend.close()
                 self._backend = None
+        with self._lock:
             for catalog in self._catalogs:
                 close = getattr(catalog, "close", None)
                 if close is not None:

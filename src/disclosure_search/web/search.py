@@ -76,7 +76,7 @@ def results() -> Any:
         facets=facet_links(result, query),
         years=year_links(result, query),
         filters=active_filters(query),
-        sort_links=[(s, url_for("search.results", **query_args(query, sort=s))) for s in SORTS],
+        sort_links=[(s, search_href(**query_args(query, sort=s))) for s in SORTS],
         args=query_args(query),
         feed_args=query_args(query, sort=None, page=None, per_page=None),
     )
@@ -101,7 +101,7 @@ def opensearch() -> Response:
 
 def run_search(query: SearchQuery) -> SearchResult:
     """Search the index (refreshed if a crawl committed a newer one)."""
-    return resources().backend().search(query)
+    return resources().search(query)
 
 
 def facet_links(result: SearchResult, query: SearchQuery) -> dict[str, list[FacetLink]]:
@@ -114,7 +114,7 @@ def facet_links(result: SearchResult, query: SearchQuery) -> dict[str, list[Face
         for value, count in sorted(result.facets.get(field, {}).items(), key=lambda kv: -kv[1]):
             active = value == current
             change = {arg: None if active else value}
-            href = url_for("search.results", **query_args(query, **change))
+            href = search_href(**query_args(query, **change))
             label = names.get(value, value) if field == "source" else value
             links.append(FacetLink(label, count, href, active))
         out[field] = links
@@ -128,7 +128,7 @@ def year_links(result: SearchResult, query: SearchQuery, limit: int = 8) -> list
     for year, count in years[:limit]:
         start, end = f"{year}-01-01", f"{year}-12-31"
         active = (iso_or_none(query.date_from), iso_or_none(query.date_to)) == (start, end)
-        href = url_for("search.results", **query_args(
+        href = search_href(**query_args(
             query, **{"from": None if active else start, "to": None if active else end}))
         links.append(FacetLink(str(year), count, href, active))
     return links
@@ -145,7 +145,7 @@ def active_filters(query: SearchQuery) -> list[Filter]:
         ("截止日期", iso_or_none(query.date_to), {"to": None}),
     ]
     return [
-        Filter(label, str(value), url_for("search.results", **query_args(query, **change)))
+        Filter(label, str(value), search_href(**query_args(query, **change)))
         for label, value, change in items
         if value
     ]
@@ -156,8 +156,13 @@ def page_links(query: SearchQuery, pages: int, window: int = 3) -> list[tuple[in
     low = max(1, query.page - window)
     high = min(pages, query.page + window)
     return [
-        (n, url_for("search.results", **query_args(query, page=n))) for n in range(low, high + 1)
+        (n, search_href(**query_args(query, page=n))) for n in range(low, high + 1)
     ]
+
+
+def search_href(**args: Any) -> str:
+    """The results-page URL for these request arguments."""
+    return url_for("search.results", **args)
 
 
 def iso_or_none(value: Any) -> str | None:

@@ -1,45 +1,54 @@
-"""Serves the site on waitress, a production WSGI server (never Flask's development server)."""
+"""Serves the site on waitress, a production WSGI server (never Flask's development server).
+
+One process serves with a pool of threads. Search is CPU-bound Python, so on a machine with
+several cores ``workers`` > 1 pre-forks that many processes (spawned, not forked) which all
+accept on one listening socket, as gunicorn does; each opens the index and catalog itself.
+"""
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+import signal
+import socket
 import threading
+from types import FrameType
 
 from waitress.server import create_server
 
 from disclosure_search.config import Settings
+from disclosure_search.errors import DisclosureSearchError
 from disclosure_search.web.app import create_app
 
 log = logging.getLogger(__name__)
 
-#: waitress worker threads; searches are short, so a few threads keep 2 cores busy.
+#: waitress threads per process; searches are short, a few threads keep a core busy.
 THREADS = 8
 
 
 class SiteServer:
     """A running site; ``url`` says where, ``run()`` serves until ``stop()`` is called."""
 
-    def __init__(self, settings: Settings, host: str, port: int, *, threads: int = THREADS):
+    def __init__(self, settings: Settings, host: str, port: int, *, threads: int = THREADS,
+                 sock: socket.socket | None = None) -> None:
         self.app = create_app(settings)
+        options: dict[str, object] = {"sockets": [sock]} if sock else {"host": host, "port": port}
         self._server = create_server(
-            self.app, host=host, port=port, threads=threads, ident="disclosure-search",
-            clear_untrusted_proxy_headers=True, channel_timeout=60,
+            self.app, threads=threads, ident="disclosure-search",
+            clear_untrusted_proxy_headers=True, channel_timeout=60, **options,
         )
         self._stopped = threading.Event()
 
     @property
     def port(self) -> int:
         """The bound port (useful after asking for port 0)."""
-        return int(self._server.effective_port)  # type: ignore[union-attr]
+        return int(self._server.effective_port)
 
     @property
     def url(self) -> str:
         """The site's base URL."""
-        host = str(self._server.effective_host)  # type: ignore[union-attr]
-        shown = "127.0.0.1" if host in {"0.0.0.0", ""} else host
-        if ":" in shown:
-            shown = f"[{shown}]"
-        return f"http://{shown}:{self.port}/"
+        return site_url(str(self._server.effective_host), self.port)
 
     def run(self) -> None:
         """Serve until :meth:`stop`."""
@@ -57,17 +66,76 @@ class SiteServer:
         self.app.extensions["disclosure_search"].close()
 
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
-    """Serve the site with waitress until interrupted, logging its URL.
+def site_url(host: str, port: int) -> str:
+    """The URL a person opens for a server bound to ``host``:``port``."""
+    shown = "127.0.0.1" if host in {"0.0.0.0", "", "::"} else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
+
+
+def serve(settings: Settings, host: str | None = None, port: int | None = None, *,
+          workers: int | None = None) -> None:
+    """Serve the site with waitress until interrupted (SIGINT/SIGTERM), logging its URL.
 
     Args:
         settings: the site's settings; the data directory is read, never written.
         host: interface to bind (default ``settings.web.host``).
         port: port to bind (default ``settings.web.port``; 0 picks a free one).
+        workers: processes to serve with (default ``settings.web.workers`` if that setting
+            exists, else 1; 0 means one per CPU).
     """
-    server = SiteServer(settings, host or settings.web.host,
-                        settings.web.port if port is None else port)
+    host = host or settings.web.host
+    port = settings.web.port if port is None else port
+    if workers is None:
+        workers = int(getattr(settings.web, "workers", 1))
+    workers = workers or os.cpu_count() or 1
+    if workers == 1:
+        server = SiteServer(settings, host, port)
+        try:
+            server.run()
+        finally:
+            server.stop()
+        return
+    _serve_workers(settings, host, port, workers)
+
+
+def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.create_server((host, port), family=family, backlog=1024)
+    context = multiprocessing.get_context("spawn")
+    children = [
+        context.Process(target=_worker, args=(settings, listener), name=f"web-{n}", daemon=True)
+        for n in range(workers)
+    ]
+    for child in children:
+        child.start()
+    log.info("search site at %s (%d worker processes)",
+             site_url(host, listener.getsockname()[1]), workers)
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, _on_signal)
     try:
-        server.run()
+        while not stop.is_set() and all(c.is_alive() for c in children):
+            stop.wait(0.5)
+    except KeyboardInterrupt:
+        pass
     finally:
-        server.stop()
+        signal.signal(signal.SIGTERM, previous)
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.join(timeout=10)
+        listener.close()
+    failed = [c.name for c in children if c.exitcode not in (0, -signal.SIGTERM)]
+    if failed and not stop.is_set():
+        raise DisclosureSearchError(f"web worker(s) {', '.join(failed)} exited; see the log above")
+
+
+def _worker(settings: Settings, listener: socket.socket) -> None:
+    """One worker process: serve on the shared listening socket until terminated."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    SiteServer(settings, "", 0, sock=listener).run()
