@@ -45,6 +45,7 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     by_kind: dict[str, list[float]] = field(default_factory=dict)
+    searches: list[str] = field(default_factory=list)
 
 
 def prepare_data_dir(count: int, corpus: Path | None) -> tuple[Path, list[str]]:
@@ -65,7 +66,7 @@ def prepare_data_dir(count: int, corpus: Path | None) -> tuple[Path, list[str]]:
 
 def _build_index(docs_path: Path, index_dir: Path, count: int, corpus: Path | None) -> None:
     cached = RESULTS_DIR / "cache" / f"index-ours-{corpus_key(count, corpus)}"
-    if (cached / "DONE").exists() or any(cached.glob("_MAIN_*.toc")):
+    if _wait_for_complete(cached, count):
         print(f"reusing the index built by bench.index_build: {cached}", flush=True)
         shutil.copytree(cached, index_dir)
         return
@@ -78,6 +79,28 @@ def _build_index(docs_path: Path, index_dir: Path, count: int, corpus: Path | No
     finally:
         backend.close()
     print(f"indexed {count} documents in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _wait_for_complete(index_dir: Path, count: int, patience_s: float = 3600) -> bool:
+    """True when ``index_dir`` holds all ``count`` documents, waiting while it is being built."""
+    from disclosure_search.errors import SearchIndexError
+    from disclosure_search.index.backend import open_backend
+
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            backend = open_backend(index_dir)
+            try:
+                if backend.stats().doc_count == count:
+                    return True
+            finally:
+                backend.close()
+        except SearchIndexError:
+            return False
+        if not (index_dir / "MAIN_WRITELOCK").exists() or time.monotonic() > deadline:
+            return False
+        print(f"waiting for the index being built in {index_dir} ...", flush=True)
+        time.sleep(30)
 
 
 def _build_catalog(docs_path: Path, path: Path) -> None:
@@ -131,8 +154,12 @@ def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen[by
     raise SystemExit("the server did not answer within 60 s")
 
 
-def request_path(rng: random.Random, ids: list[str]) -> tuple[str, str]:
-    """One request of the mix: (kind, path)."""
+def request_path(rng: random.Random, ids: list[str], varied: bool = False) -> tuple[str, str]:
+    """One request of the mix: (kind, path).
+
+    With ``varied``, each search also asks for a random page size, so almost no two searches
+    are alike and the server's result cache cannot answer them: the uncached worst case.
+    """
     kind = rng.choices([k for _, k in MIX], weights=[w for w, _ in MIX])[0]
     if kind == "doc":
         return kind, f"/doc/{rng.choice(ids)}"
@@ -146,16 +173,21 @@ def request_path(rng: random.Random, ids: list[str]) -> tuple[str, str]:
         args["sort"] = "newest"
     if rng.random() < 0.1:
         args["page"] = str(rng.randint(2, 5))
+    if varied:
+        args["per_page"] = str(rng.randint(10, 60))
     path = "/search" if kind == "page" else "/api/search"
     return kind, f"{path}?{urlencode(args)}"
 
 
-def client(port: int, ids: list[str], until: float, seed: int, tally: Tally) -> None:
+def client(port: int, ids: list[str], until: float, seed: int, tally: Tally,
+           varied: bool) -> None:
     """Send requests on one keep-alive connection until ``until``."""
     rng = random.Random(seed)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     while time.monotonic() < until:
-        kind, path = request_path(rng, ids)
+        kind, path = request_path(rng, ids, varied)
+        if kind != "doc":
+            tally.searches.append(path)
         started = time.perf_counter()
         try:
             conn.request("GET", path)
@@ -183,11 +215,12 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))]
 
 
-def run_load(port: int, ids: list[str], clients: int, seconds: float) -> dict[str, object]:
+def run_load(port: int, ids: list[str], clients: int, seconds: float,
+             varied: bool = False) -> dict[str, object]:
     """Run ``clients`` threads for ``seconds``; return the figures."""
     tallies = [Tally() for _ in range(clients)]
     until = time.monotonic() + seconds
-    threads = [threading.Thread(target=client, args=(port, ids, until, i, t))
+    threads = [threading.Thread(target=client, args=(port, ids, until, i, t, varied))
                for i, t in enumerate(tallies)]
     started = time.perf_counter()
     for thread in threads:
@@ -197,6 +230,7 @@ def run_load(port: int, ids: list[str], clients: int, seconds: float) -> dict[st
     wall = time.perf_counter() - started
     latencies = [v for t in tallies for v in t.latencies]
     errors = [e for t in tallies for e in t.errors]
+    searches = [p for t in tallies for p in t.searches]
     kinds: dict[str, list[float]] = {}
     for tally in tallies:
         for kind, values in tally.by_kind.items():
@@ -209,6 +243,7 @@ def run_load(port: int, ids: list[str], clients: int, seconds: float) -> dict[st
         "max_ms": round(max(latencies, default=0.0), 1),
         "mean_ms": round(statistics.fmean(latencies), 1) if latencies else 0.0,
         "errors": len(errors), "error_samples": errors[:5],
+        "searches": len(searches), "distinct_searches": len(set(searches)),
         "by_kind": {k: {"n": len(v), "p50_ms": round(percentile(v, 50), 1),
                         "p95_ms": round(percentile(v, 95), 1)} for k, v in kinds.items()},
     }
@@ -223,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, help="real-document corpus folder (laws/ ...)")
     parser.add_argument("--workers", type=int, default=0,
                         help="server processes (default 0: one per CPU)")
+    parser.add_argument("--varied", action="store_true",
+                        help="make nearly every search distinct (defeats the result cache)")
     parser.add_argument("--tiny", action="store_true", help="300 documents, 2 clients, 3 s")
     args = parser.parse_args(argv)
     if args.tiny:
@@ -231,19 +268,22 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     server = start_server(data_dir, port, args.workers)
     try:
-        figures = run_load(port, ids, args.clients, args.seconds)
+        figures = run_load(port, ids, args.clients, args.seconds, args.varied)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    figures = {"docs": args.docs, "cpus": os.cpu_count(), "workers": args.workers, **figures}
+    figures = {"docs": args.docs, "cpus": os.cpu_count(), "workers": args.workers,
+               "varied": args.varied, **figures}
     print(f"{args.docs} documents, {args.clients} clients, {figures['seconds']} s: "
           f"{figures['requests']} requests, {figures['throughput_rps']} req/s, "
           f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms, "
-          f"errors {figures['errors']}", flush=True)
+          f"errors {figures['errors']}; {figures['distinct_searches']} distinct searches of "
+          f"{figures['searches']}", flush=True)
     for kind, row in figures["by_kind"].items():  # type: ignore[attr-defined]
         print(f"  {kind:5} n={row['n']:6}  p50 {row['p50_ms']:7.1f} ms  "
               f"p95 {row['p95_ms']:7.1f} ms")
-    out = RESULTS_DIR / f"web_load-{args.docs}.json"
+    suffix = "-varied" if args.varied else ""
+    out = RESULTS_DIR / f"web_load-{args.docs}{suffix}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(figures, indent=2, ensure_ascii=False))
     return 1 if figures["errors"] else 0
