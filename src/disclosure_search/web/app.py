@@ -25,7 +25,7 @@ def create_app(settings: Settings, *, test_config: dict[str, Any] | None = None)
         test_config: Flask config values that override the defaults (tests pass TESTING).
 
     Returns:
-        The WSGI application, with the search, documents and API blueprints registered.
+        The WSGI application, with the public (search, documents, API) and staff blueprints.
     """
     app = Flask(__name__)
     app.config.update(
@@ -41,11 +41,12 @@ def create_app(settings: Settings, *, test_config: dict[str, Any] | None = None)
     app.extensions[EXTENSION_KEY] = Resources(settings)
     app.config["SETTINGS"] = settings
 
-    from disclosure_search.web import api, documents, search
+    from disclosure_search.web import api, documents, search, staff
 
     app.register_blueprint(search.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(api.bp)
+    staff.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     _register_template_helpers(app, settings)
