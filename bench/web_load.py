@@ -273,12 +273,13 @@ def main(argv: list[str] | None = None) -> int:
         server.terminate()
         server.wait(timeout=30)
     figures = {"docs": args.docs, "cpus": os.cpu_count(), "workers": args.workers,
-               "varied": args.varied, **figures}
+               "varied": args.varied, "load_average_1min": os.getloadavg()[0], **figures}
     print(f"{args.docs} documents, {args.clients} clients, {figures['seconds']} s: "
           f"{figures['requests']} requests, {figures['throughput_rps']} req/s, "
           f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms, "
           f"errors {figures['errors']}; {figures['distinct_searches']} distinct searches of "
-          f"{figures['searches']}", flush=True)
+          f"{figures['searches']}; load average {figures['load_average_1min']:.1f} "
+          "(includes this run)", flush=True)
     for kind, row in figures["by_kind"].items():  # type: ignore[attr-defined]
         print(f"  {kind:5} n={row['n']:6}  p50 {row['p50_ms']:7.1f} ms  "
               f"p95 {row['p95_ms']:7.1f} ms")
