@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,8 +15,9 @@ import pytest
 
 from disclosure_search.archive.catalog import Catalog
 from disclosure_search.config import Settings, load_settings
+from disclosure_search.errors import LockedError
 from disclosure_search.jobs.lock import lock_path, read_holder
-from disclosure_search.jobs.nightly import nightly_job
+from disclosure_search.jobs.nightly import nightly_job, run_locked_crawl
 from disclosure_search.sample_portal import SamplePortal
 
 #: Slow enough that a signal lands while the crawl is still fetching (the bureau has ~780 URLs).
@@ -23,7 +25,7 @@ SLOW_RPS = 40.0
 
 
 @pytest.fixture()
-def portal() -> SamplePortal:
+def portal() -> Iterator[SamplePortal]:
     with SamplePortal() as running:
         yield running
 
@@ -95,11 +97,13 @@ def test_sigterm_stops_the_crawl_command_and_the_next_run_continues(
     slow = _bureau_config(portal, tmp_path, SLOW_RPS)
     child = _start_cli_crawl(slow)
     _wait_for_requests(portal, child, 150)
+    settings = _settings(slow)
+    with pytest.raises(LockedError, match=f"pid {child.pid}"):
+        run_locked_crawl(settings, wait_s=0.2)  # a second crawl never runs beside it
     child.send_signal(signal.SIGTERM)
     out, err = child.communicate(timeout=60)
     assert child.returncode == 1, out + err  # the command reports an unfinished run
     assert "interrupted" in out
-    settings = _settings(slow)
     with Catalog.open(settings.catalog_path, readonly=True) as catalog:
         (run,) = catalog.runs(5)
         assert run.status == "interrupted" and run.finished_at is not None
