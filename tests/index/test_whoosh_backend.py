@@ -292,3 +292,16 @@ def test_the_last_version_of_a_repeated_id_wins(tmp_path: Path) -> None:
     assert _ids(backend, text="修订") == ["d01"]
     assert _ids(backend, text="title:通知") == []
     backend.close()
+
+
+def test_an_index_of_another_schema_version_is_rebuilt_by_a_writer(tmp_path: Path) -> None:
+    writer = open_backend(tmp_path / "ix", writable=True)
+    writer.upsert(DOCS[:2])
+    writer.close()
+    (tmp_path / "ix" / whoosh_backend.SCHEMA_MARKER).write_text("0\n")
+    with pytest.raises(SearchIndexError, match=r"another version.*reindex"):
+        open_backend(tmp_path / "ix")
+    rebuilt = open_backend(tmp_path / "ix", writable=True)
+    assert rebuilt.stats().doc_count == 0
+    rebuilt.close()
+    assert open_backend(tmp_path / "ix").stats().doc_count == 0

@@ -25,7 +25,12 @@ from disclosure_search.index import compile as qc
 from disclosure_search.index.backend import IndexStats
 from disclosure_search.index.engine import Engine
 from disclosure_search.index.query import as_any, parse
-from disclosure_search.index.schema import build_schema, document_fields, number_date
+from disclosure_search.index.schema import (
+    SCHEMA_VERSION,
+    build_schema,
+    document_fields,
+    number_date,
+)
 from disclosure_search.models import Document, SearchHit, SearchQuery, SearchResult
 
 log = logging.getLogger(__name__)
@@ -37,6 +42,8 @@ WRITER_TIMEOUT_S = 30.0
 #: An empty index filled with at least this many documents is written by parallel processes.
 BULK_THRESHOLD = 1_000
 _FACETS = ("category", "year", "source")
+#: File in the index folder naming the schema version the index was built with.
+SCHEMA_MARKER = "SCHEMA_VERSION"
 
 
 def cpus() -> int:
@@ -45,6 +52,29 @@ def cpus() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def _open_index(index_dir: Path, writable: bool) -> windex.FileIndex:
+    """Open the index; create it (writable) when missing or built for another schema version."""
+    marker = index_dir / SCHEMA_MARKER
+    exists = windex.exists_in(str(index_dir))
+    current = exists and marker.exists() and marker.read_text().strip() == str(SCHEMA_VERSION)
+    if not writable and not current:
+        state = "was built by another version" if exists else "does not exist"
+        raise SearchIndexError(
+            f"the search index in {index_dir} {state}; run `disclosure-search reindex` to build it"
+        )
+    if not current:
+        if exists:
+            log.warning("rebuilding %s: it was built for another schema version", index_dir)
+        index_dir.mkdir(parents=True, exist_ok=True)
+        created = windex.create_in(str(index_dir), build_schema())
+        marker.write_text(f"{SCHEMA_VERSION}\n")
+        return created
+    try:
+        return windex.open_dir(str(index_dir))
+    except (OSError, windex.IndexError) as exc:
+        raise SearchIndexError(f"cannot open the search index in {index_dir}: {exc}") from exc
 
 
 class WhooshBackend:
@@ -59,20 +89,7 @@ class WhooshBackend:
         self.index_dir = index_dir
         self.writable = writable
         self._lock = threading.Lock()
-        if not windex.exists_in(str(index_dir)):
-            if not writable:
-                raise SearchIndexError(
-                    f"no search index in {index_dir}; run `disclosure-search reindex` to build it"
-                )
-            index_dir.mkdir(parents=True, exist_ok=True)
-            self._index = windex.create_in(str(index_dir), build_schema())
-        else:
-            try:
-                self._index = windex.open_dir(str(index_dir))
-            except (OSError, windex.IndexError) as exc:
-                raise SearchIndexError(
-                    f"cannot open the search index in {index_dir}: {exc}"
-                ) from exc
+        self._index = _open_index(index_dir, writable)
         self._searcher: Searcher = self._index.searcher()
         self._retired: Searcher | None = None
         self._engine_cache: Engine | None = None
