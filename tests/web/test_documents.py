@@ -95,6 +95,9 @@ def test_capture_page_has_banner_and_sandboxed_frame(client: FlaskClient,
     assert site_data.documents[25].url in banner
     frame = soup.select_one("iframe.archived")
     assert frame["src"] == f"/doc/{site_data.hostile_id}/captures/1/raw"
+    data = client.get(f"/doc/{site_data.hostile_id}/captures/1", headers=JSON).get_json()
+    assert data["number"] == 1 and data["status"] == 200
+    assert data["url"] == site_data.documents[25].url and data["raw"].endswith("/1/raw")
 
 
 def test_raw_capture_is_decoded_and_links_marked(client: FlaskClient,
