@@ -269,6 +269,7 @@ def test_bulk_build_in_parallel_processes_then_update_in_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(whoosh_backend, "BULK_THRESHOLD", 20)
+    monkeypatch.setattr(whoosh_backend, "BULK_CHUNK", 25)  # 60 documents: three commits
     monkeypatch.setattr(whoosh_backend, "cpus", lambda: 2)
     many = [
         _doc(1, f"第{i}号 政府資訊公開通知", f"科技局第{i}次会议研究高新技术企业认定。", id=f"m{i}")

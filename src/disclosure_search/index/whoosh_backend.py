@@ -41,6 +41,8 @@ WRITER_LIMIT_MB = 256
 WRITER_TIMEOUT_S = 30.0
 #: An empty index filled with at least this many documents is written by parallel processes.
 BULK_THRESHOLD = 1_000
+#: A bulk build commits after this many documents: memory stays bounded, segments unmerged.
+BULK_CHUNK = 25_000
 _FACETS = ("category", "year", "source")
 #: File in the index folder naming the schema version the index was built with.
 SCHEMA_MARKER = "SCHEMA_VERSION"
@@ -140,7 +142,8 @@ class WhooshBackend:
 
     def _write(self, docs: Iterable[Document], bulk: bool) -> tuple[int, dict[str, Document]]:
         """Write and commit once; return the count and the later versions of repeated ids."""
-        writer = self._writer(procs=cpus() if bulk else 1)
+        procs = cpus() if bulk else 1
+        writer = self._writer(procs)
         seen: set[str] = set()
         repeats: dict[str, Document] = {}
         try:
@@ -149,11 +152,14 @@ class WhooshBackend:
                     repeats[doc.id] = doc
                     continue
                 seen.add(doc.id)
-                if bulk:
-                    writer.add_document(**document_fields(doc))
-                else:
+                if not bulk:
                     writer.update_document(**document_fields(doc))
-            writer.commit()
+                    continue
+                writer.add_document(**document_fields(doc))
+                if len(seen) % BULK_CHUNK == 0:  # bounds the writers' memory; no merging
+                    writer.commit(merge=False)
+                    writer = self._writer(procs)
+            writer.commit(merge=not bulk)
         except BaseException:
             writer.cancel()
             raise
