@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import itertools
 import math
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -169,9 +170,13 @@ def _read_postings(reader: Any, field: str, text: str, offset: int, into: Postin
         return
     if isinstance(matcher, W3LeafMatcher):  # no deletions in this segment: whole blocks
         while matcher.is_active():
-            matcher._read_ids()
+            if matcher._data is None:
+                matcher._read_data()
+            ids = matcher._data[0]
+            if not matcher._byteids:  # delta-coded: the running sum, at C speed
+                ids = itertools.accumulate(ids)
             matcher._read_weights()
-            into.update(zip((offset + i for i in matcher._ids), matcher._weights, strict=True))
+            into.update(zip((offset + i for i in ids), matcher._weights, strict=True))
             matcher._next_block()
         return
     for docnum, weight in matcher.items_as("weight"):

@@ -16,6 +16,7 @@ from typing import Any
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh import writing
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 from whoosh.searching import Searcher
 
@@ -43,6 +44,8 @@ WRITER_TIMEOUT_S = 30.0
 BULK_THRESHOLD = 1_000
 #: A bulk build commits after this many documents: memory stays bounded, segments unmerged.
 BULK_CHUNK = 25_000
+#: Postings per block on disk; reading a term's postings costs one decode per block.
+POSTING_BLOCK = 512
 _FACETS = ("category", "year", "source")
 #: File in the index folder naming the schema version the index was built with.
 SCHEMA_MARKER = "SCHEMA_VERSION"
@@ -110,8 +113,11 @@ class WhooshBackend:
                     multisegment=True,
                     limitmb=WRITER_LIMIT_MB // procs,  # per process: the total stays bounded
                     timeout=WRITER_TIMEOUT_S,
+                    codec=_codec(),
                 )
-            return self._index.writer(limitmb=WRITER_LIMIT_MB, timeout=WRITER_TIMEOUT_S)
+            return self._index.writer(
+                limitmb=WRITER_LIMIT_MB, timeout=WRITER_TIMEOUT_S, codec=_codec()
+            )
         except LockError as exc:
             lock = self.index_dir / "MAIN_WRITELOCK"
             raise SearchIndexError(
@@ -296,6 +302,11 @@ def _hit(
         score=float(score or 0.0),
         title_html=snippets.highlight_all(title, pattern),
     )
+
+
+def _codec() -> W3Codec:
+    """Whoosh's codec with posting blocks of 512 (not 128): a quarter of the block decodes."""
+    return W3Codec(blocklimit=POSTING_BLOCK)
 
 
 def _count(engine: Engine, docnums: Iterable[int]) -> dict[str, dict[str, int]]:
