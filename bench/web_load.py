@@ -60,6 +60,10 @@ def prepare_data_dir(count: int, corpus: Path | None) -> tuple[Path, list[str]]:
         _build_index(docs_path, data_dir / "index", count, corpus)
         _build_catalog(docs_path, data_dir / "catalog.sqlite3")
         done.write_text("ok\n")
+    elif not index_complete(data_dir / "index", count):
+        print("the cached index is from another version of the code; rebuilding it", flush=True)
+        shutil.rmtree(data_dir / "index")
+        _build_index(docs_path, data_dir / "index", count, corpus)
     ids = [doc.id for doc in read_documents(docs_path)]
     return data_dir, ids
 
@@ -83,24 +87,28 @@ def _build_index(docs_path: Path, index_dir: Path, count: int, corpus: Path | No
 
 def _wait_for_complete(index_dir: Path, count: int, patience_s: float = 3600) -> bool:
     """True when ``index_dir`` holds all ``count`` documents, waiting while it is being built."""
-    from disclosure_search.errors import SearchIndexError
-    from disclosure_search.index.backend import open_backend
-
     deadline = time.monotonic() + patience_s
-    while True:
-        try:
-            backend = open_backend(index_dir)
-            try:
-                if backend.stats().doc_count == count:
-                    return True
-            finally:
-                backend.close()
-        except SearchIndexError:
-            return False
+    while not index_complete(index_dir, count):
         if not (index_dir / "MAIN_WRITELOCK").exists() or time.monotonic() > deadline:
             return False
         print(f"waiting for the index being built in {index_dir} ...", flush=True)
         time.sleep(30)
+    return True
+
+
+def index_complete(index_dir: Path, count: int) -> bool:
+    """True when this version of the code can read ``index_dir`` and it has ``count`` docs."""
+    from disclosure_search.errors import SearchIndexError
+    from disclosure_search.index.backend import open_backend
+
+    try:
+        backend = open_backend(index_dir)
+    except SearchIndexError:
+        return False
+    try:
+        return backend.stats().doc_count == count
+    finally:
+        backend.close()
 
 
 def _build_catalog(docs_path: Path, path: Path) -> None:
@@ -142,8 +150,12 @@ def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen[by
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", "/api/search?" + urlencode({"q": "发展"}))
-            conn.getresponse().read()
+            response = conn.getresponse()
+            body = response.read()
             conn.close()
+            if response.status != 200:
+                child.kill()
+                raise SystemExit(f"the server answers {response.status}: {body[:300]!r}")
             return child
         except OSError:
             time.sleep(0.2)
