@@ -59,6 +59,8 @@ class CrawlSettings:
     retries: int = _setting(2, "retries of transient failures (timeouts, 429, 5xx)")
     retry_backoff_s: float = _setting(1.0, "first retry delay; doubles each time")
     known_streak: int = _setting(20, "incremental: stop paging a list after this many known items")
+    revalidate_days: int = _setting(1, "incremental: revalidate every known document once per "
+                                    "this many nights (a rotating share each night)")
     warc_max_bytes: int = _setting(100_000_000, "start a new WARC file past this size")
     obey_robots: bool = _setting(True, "respect robots.txt")
     fetch_attachments: bool = _setting(True, "download attachments and index their text")

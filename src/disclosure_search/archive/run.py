@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 
 from disclosure_search.archive.catalog import Catalog
 from disclosure_search.archive.sink import ArchiveSink
@@ -60,7 +62,9 @@ def crawl_into_archive(
         with ArchiveSink.open(settings, run_id, catalog=cat) as sink:
             for source in chosen:
                 cat.ensure_source(source.id, source.name)
-                revisit = () if full else cat.document_urls(source.id)
+                revisit = () if full else revalidation_share(
+                    cat.document_urls(source.id), settings.crawl.revalidate_days,
+                    datetime.now(settings.tz).date())
                 crawl_settings = settings.crawl
                 if not full and _resuming(cat, run_id, source.id):
                     # the previous pass stopped part-way: items deep in the lists may never
@@ -83,6 +87,20 @@ def crawl_into_archive(
         if own_catalog:
             cat.close()
     return result
+
+
+def revalidation_share(urls: Sequence[str], days: int, today: date) -> list[str]:
+    """The known documents an incremental pass revalidates today: all, or a rotating 1/days.
+
+    Each URL falls on a fixed day of a ``days``-long cycle (by a hash of the URL), so every
+    known document is checked once per cycle and the nightly request count stays near
+    ``len(urls) / days``.
+    """
+    if days <= 1:
+        return list(urls)
+    slot = today.toordinal() % days
+    return [u for u in urls
+            if int(hashlib.sha256(u.encode("utf-8")).hexdigest()[:8], 16) % days == slot]
 
 
 def _resuming(catalog: Catalog, run_id: int, source_id: str) -> bool:
