@@ -91,6 +91,8 @@ def test_edition_1_shows_exactly_the_new_the_edited_and_the_removed(history: His
     expected_new = {history.url(d) for d in load_documents() if d.edition == 1}
     assert len(expected_new) == 5 and new_urls == expected_new
     assert history.stages[1].report.documents["kjj"] == {"new": 5, "changed": 2, "removed": 1}
+    crawl = history.stages[1].report.crawl["kjj"]
+    assert crawl.gone == 1 and crawl.failed == 0  # a removal is an observation, not a failure
     assert not +history.stages[1].report.documents["city"]
     edited, silent, removed = (history.url(_role(r)) for r in ("edited", "silent", "removed"))
     changed = {url for url, doc in before.docs.items()

@@ -61,6 +61,7 @@ class CrawlStats:
     changed: int = 0
     unchanged: int = 0
     failed: int = 0
+    gone: int = 0
     skipped_robots: int = 0
     skipped_scope: int = 0
     skipped_known: int = 0
@@ -71,7 +72,7 @@ class CrawlStats:
 
     def counts(self) -> dict[str, int]:
         """The counters as a plain dict, as stored with a crawl run."""
-        names = ("fetched", "new", "changed", "unchanged", "failed", "skipped_robots",
+        names = ("fetched", "new", "changed", "unchanged", "failed", "gone", "skipped_robots",
                  "skipped_scope", "skipped_known", "requests", "bytes")
         return {name: int(getattr(self, name)) for name in names}
 
@@ -84,6 +85,6 @@ class CrawlEvent:
     url: str
     kind: PageKind
     status: int
-    outcome: str  # new | changed | unchanged | failed | skipped
+    outcome: str  # new | changed | unchanged | failed | gone | skipped
     reason: str | None
     counts: dict[str, int]

@@ -88,6 +88,7 @@ class Crawler:
         self._streaks: dict[str, int] = {}
         self._stopped_columns: set[str] = set()
         self._revisit = () if full else tuple(revisit)
+        self._known = frozenset(self._revisit)
 
     def run(self) -> CrawlStats:
         """Crawl until the frontier is empty or ``stop`` is set; return the counters."""
@@ -149,6 +150,12 @@ class Crawler:
         final = result.final
         kind, links = self._understand(item, final)
         outcome = self._record(result, kind)
+        if outcome is not None and final.status in (404, 410) and item.url in self._known:
+            # a known document that is gone is an observation (a removal), not a failure
+            self.stats.fetched += 1
+            self.stats.gone += 1
+            self._report(item, final.status, "gone", f"HTTP {final.status}", kind)
+            return
         if outcome is None or self._failure(result):
             self._fail(item, kind, final, self._failure(result) or "not archived")
             return
