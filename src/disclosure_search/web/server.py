@@ -104,8 +104,10 @@ def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> No
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.create_server((host, port), family=family, backlog=1024)
     context = multiprocessing.get_context("spawn")
+    levels = {name: logging.getLogger(name).getEffectiveLevel() for name in ("", "waitress.queue")}
     children = [
-        context.Process(target=_worker, args=(settings, listener), name=f"web-{n}", daemon=True)
+        context.Process(target=_worker, args=(settings, listener, levels), name=f"web-{n}",
+                        daemon=True)
         for n in range(workers)
     ]
     for child in children:
@@ -135,7 +137,12 @@ def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> No
         raise DisclosureSearchError(f"web worker(s) {', '.join(failed)} exited; see the log above")
 
 
-def _worker(settings: Settings, listener: socket.socket) -> None:
-    """One worker process: serve on the shared listening socket until terminated."""
+def _worker(settings: Settings, listener: socket.socket, levels: dict[str, int]) -> None:
+    """One worker process: serve on the shared listening socket until terminated.
+
+    A spawned process starts without the parent's logging setup; ``levels`` carries it over.
+    """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    logging.basicConfig(level=levels[""], format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("waitress.queue").setLevel(levels["waitress.queue"])
     SiteServer(settings, "", 0, sock=listener).run()
