@@ -81,8 +81,24 @@ def index_dir_for(kind: str, count: int, corpus: Path | None) -> Path:
     return RESULTS_DIR / "cache" / f"index-{kind}-{corpus_key(count, corpus)}"
 
 
+def _pss(pid: int) -> int | None:
+    """Return a process's proportional set size in bytes (shared pages split between sharers)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+            for line in rollup:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
 def _tree_rss(root: int) -> int:
-    """Return the summed resident memory (bytes) of ``root`` and all its descendants."""
+    """Return the summed memory (bytes) of ``root`` and all its descendants.
+
+    Proportional set size where the kernel offers it, so pages that forked writer processes
+    share with their parent are counted once; resident set size otherwise.
+    """
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -101,7 +117,11 @@ def _tree_rss(root: int) -> int:
         children = [p for p, parent in parents.items() if parent == pid and p not in family]
         family.update(children)
         frontier.extend(children)
-    return sum(rss.get(pid, 0) for pid in family)
+    total = 0
+    for pid in family:
+        pss = _pss(pid)
+        total += pss if pss is not None else rss.get(pid, 0)
+    return total
 
 
 def run_child(kind: str, docs_path: Path, index_dir: Path) -> dict[str, float]:
