@@ -72,6 +72,7 @@ class WebSettings:
 
     host: str = _setting("127.0.0.1", "interface `serve` binds")
     port: int = _setting(8080, "port `serve` binds")
+    workers: int = _setting(0, "search processes of `serve` (0 = one per CPU)")
     secret_key: str = _setting("", "signs staff sessions; empty = random per process")
     per_page_max: int = _setting(100, "largest page size a client may ask for")
     query_max_chars: int = _setting(200, "longer queries are refused with 400")
