@@ -109,11 +109,12 @@ class Engine:
 
     def by_date(self, candidates: set[int], newest: bool, limit: int) -> list[tuple[int, float]]:
         """Return the ``limit`` newest (or oldest) candidates; undated documents come last."""
-        dates = self.column("published")
+        dates, ids = self.column("published"), self.column("id")
         if newest:
-            best = heapq.nlargest(limit, candidates, key=lambda d: (dates[d], -d))
+            best = heapq.nlargest(limit, candidates, key=lambda d: (dates[d], ids[d]))
         else:
-            best = heapq.nsmallest(limit, candidates, key=lambda d: (dates[d] or 99_999_999, d))
+            best = heapq.nsmallest(limit, candidates,
+                                   key=lambda d: (dates[d] or 99_999_999, ids[d]))
         return [(d, 0.0) for d in best]
 
     def _length_norms(self, field: str) -> list[float] | None:
@@ -132,7 +133,8 @@ class Engine:
         """Return the ``limit`` best candidates by BM25 over the query's positive terms.
 
         Exact-match bonuses (``ConstantScoreQuery``) are added to the documents they match;
-        ties go to the lower document number (earlier indexed).
+        ties are broken by document id, never by indexing order, so an index rebuilt from
+        the archive ranks exactly as the live one.
         """
         scores: dict[int, float] = dict.fromkeys(candidates, 0.0)
         for field, text in dict.fromkeys(_positive_terms(query)):
@@ -150,7 +152,8 @@ class Engine:
         for bonus_query, bonus in _bonuses(query):
             for docnum in self.docs(bonus_query) & candidates:
                 scores[docnum] += bonus
-        return heapq.nlargest(limit, scores.items(), key=lambda item: (item[1], -item[0]))
+        ids = self.column("id")
+        return heapq.nlargest(limit, scores.items(), key=lambda item: (item[1], ids[item[0]]))
 
     def _norms(self, field: str) -> list[float] | None:
         key = f"norm:{field}"
