@@ -258,7 +258,7 @@ class _Parser:
 
     def line_of(self, key: str, table: str | None, nth: int) -> int | None:
         """Line number of ``key`` inside ``[table]`` (of the nth ``[[sources]]``), or None."""
-        in_array = bool(table) and table.split(".")[0] == "sources"
+        in_array = table is not None and table.split(".")[0] == "sources"
         current: str | None = None
         index = -1
         pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
@@ -309,7 +309,7 @@ class _Parser:
     def section(self, raw: Any, default: Any, name: str) -> Any:
         if not isinstance(raw, dict):
             raise self.fail(name, "must be a table")
-        types = {f.name: f.type for f in fields(default)}
+        types = {f.name: str(f.type) for f in fields(default)}
         values: dict[str, Any] = {}
         for key, value in raw.items():
             if key not in types:

@@ -99,7 +99,7 @@ class Catalog(DocumentsMixin):
         self.ensure_source(source)
         ctype = page.header("Content-Type")
         charset = decode_html(page.body, ctype)[1] if kind in ("list", "detail", "other") else None
-        capture_id = self._write(
+        capture_id = self.execute(
             "INSERT INTO captures (url, source, fetched_at, status, sha256, size, warc_file,"
             " warc_offset, warc_length, warc_record_id, warc_date, payload_digest, revisit,"
             " content_type, charset, kind, etag, last_modified, run_id)"
@@ -116,13 +116,13 @@ class Catalog(DocumentsMixin):
 
     def capture(self, capture_id: int) -> Capture | None:
         """The capture with this id, or None."""
-        row = self._one(f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE id = ?", (capture_id,))
+        row = self.fetch_one(f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE id = ?", (capture_id,))
         return _capture(row) if row else None
 
     def latest_capture(self, url: str, ok_only: bool = False) -> Capture | None:
         """The newest capture of ``url`` (only status 200 ones when ``ok_only``), or None."""
         extra = " AND status = 200" if ok_only else ""
-        row = self._one(
+        row = self.fetch_one(
             f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE url = ?{extra}"
             " ORDER BY id DESC LIMIT 1", (url,),
         )
@@ -130,7 +130,7 @@ class Catalog(DocumentsMixin):
 
     def captures_for_url(self, url: str) -> list[Capture]:
         """Every capture of ``url``, oldest first."""
-        rows = self._all(
+        rows = self.fetch_all(
             f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE url = ? ORDER BY id", (url,)
         )
         return [_capture(r) for r in rows]
@@ -141,7 +141,7 @@ class Catalog(DocumentsMixin):
         args: tuple[Any, ...] = ()
         if source:
             sql, args = sql + " AND source = ?", (source,)
-        yield from (_capture(r) for r in self._all(sql + " ORDER BY id", args))
+        yield from (_capture(r) for r in self.fetch_all(sql + " ORDER BY id", args))
 
     def read_page(self, capture: Capture) -> FetchedPage:
         """The exchange behind ``capture``, read from its WARC file (revisits resolved)."""
@@ -150,7 +150,7 @@ class Catalog(DocumentsMixin):
 
     def payload_ref(self, sha256: str) -> PayloadRef | None:
         """Where a payload with this SHA-256 was first stored in full, or None."""
-        row = self._one(
+        row = self.fetch_one(
             "SELECT url, warc_date, payload_digest, warc_file, warc_offset FROM captures"
             " WHERE sha256 = ? AND revisit = 0 ORDER BY id LIMIT 1", (sha256,),
         )
@@ -161,7 +161,7 @@ class Catalog(DocumentsMixin):
 
     def validators(self, url: str) -> tuple[str | None, str | None] | None:
         """``(etag, last_modified)`` of the newest 200 capture of ``url``, if it sent any."""
-        row = self._one(
+        row = self.fetch_one(
             "SELECT etag, last_modified FROM captures WHERE url = ? AND status = 200"
             " ORDER BY id DESC LIMIT 1", (url,),
         )
@@ -171,7 +171,7 @@ class Catalog(DocumentsMixin):
 
     def is_known(self, url: str) -> bool:
         """True when ``url`` was captured with status 200 (or 304) before."""
-        return self._one(
+        return self.fetch_one(
             "SELECT 1 FROM captures WHERE url = ? AND status IN (200, 304) LIMIT 1", (url,)
         ) is not None
 
@@ -179,7 +179,7 @@ class Catalog(DocumentsMixin):
 
     def start_run(self, sources: tuple[str, ...] | list[str], full: bool) -> int:
         """Record the start of a crawl pass; returns its id."""
-        return self._write(
+        return self.execute(
             "INSERT INTO runs (started_at, status, full, sources) VALUES (?, 'running', ?, ?)",
             (to_text(datetime.now(UTC)), int(full), json.dumps(list(sources))),
         )
@@ -195,7 +195,7 @@ class Catalog(DocumentsMixin):
 
     def finish_run(self, run_id: int, status: str, counts: dict[str, dict[str, int]]) -> None:
         """Record how a run ended (finished, interrupted, failed) and its counters per source."""
-        self._write(
+        self.execute(
             "UPDATE runs SET finished_at = ?, status = ?, counts = ? WHERE id = ?",
             (to_text(datetime.now(UTC)), status, json.dumps(counts, ensure_ascii=False), run_id),
         )
@@ -203,23 +203,23 @@ class Catalog(DocumentsMixin):
     def record_failure(self, run_id: int | None, url: str, reason: str,
                        source: str | None = None) -> None:
         """Remember that ``url`` failed in run ``run_id`` and why."""
-        self._write(
+        self.execute(
             "INSERT INTO failures (run_id, source, url, reason, at) VALUES (?, ?, ?, ?, ?)",
             (run_id, source, url, reason, to_text(datetime.now(UTC))),
         )
 
     def runs(self, limit: int = 20) -> list[CrawlRun]:
         """The newest ``limit`` runs, newest first, with their failures."""
-        rows = self._all("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        rows = self.fetch_all("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
         return [self._run(row) for row in rows]
 
     def run(self, run_id: int) -> CrawlRun | None:
         """One run by id, or None."""
-        row = self._one("SELECT * FROM runs WHERE id = ?", (run_id,))
+        row = self.fetch_one("SELECT * FROM runs WHERE id = ?", (run_id,))
         return self._run(row) if row else None
 
     def _run(self, row: sqlite3.Row) -> CrawlRun:
-        failures = self._all(
+        failures = self.fetch_all(
             "SELECT url, reason FROM failures WHERE run_id = ? ORDER BY id", (row["id"],)
         )
         started = from_text(row["started_at"])

@@ -143,14 +143,14 @@ class DocumentsMixin(Store):
 
     def mark_removed(self, doc_id: str, when: datetime) -> None:
         """Note that the document's page is gone (404, or no longer listed) as of ``when``."""
-        self._write(
+        self.execute(
             "UPDATE documents SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
             (to_text(when), doc_id),
         )
 
     def document(self, doc_id: str) -> Document | None:
         """The document with its archive dates and attachments (with their text), or None."""
-        row = self._one("SELECT * FROM documents WHERE id = ?", (doc_id,))
+        row = self.fetch_one("SELECT * FROM documents WHERE id = ?", (doc_id,))
         return self._document(row) if row else None
 
     def iter_documents(self, source: str | None = None,
@@ -162,7 +162,7 @@ class DocumentsMixin(Store):
             sql, args = sql + " AND source = ?", (source,)
         if not include_removed:
             sql += " AND removed_at IS NULL"
-        for row in self._all(sql + " ORDER BY first_seen, id", args):
+        for row in self.fetch_all(sql + " ORDER BY first_seen, id", args):
             yield self._document(row)
 
     def document_urls(self, source: str, include_removed: bool = False) -> list[str]:
@@ -170,18 +170,18 @@ class DocumentsMixin(Store):
         sql = "SELECT url FROM documents WHERE source = ?"
         if not include_removed:
             sql += " AND removed_at IS NULL"
-        return [row[0] for row in self._all(sql + " ORDER BY first_seen, id", (source,))]
+        return [row[0] for row in self.fetch_all(sql + " ORDER BY first_seen, id", (source,))]
 
     def versions(self, doc_id: str) -> list[Version]:
         """The document's versions, oldest first."""
-        rows = self._all(
+        rows = self.fetch_all(
             "SELECT * FROM versions WHERE document_id = ? ORDER BY number", (doc_id,)
         )
         return [_version(r) for r in rows]
 
     def captures_for_document(self, doc_id: str) -> list[Capture]:
         """Every capture of the document's URL, oldest first."""
-        row = self._one("SELECT url FROM documents WHERE id = ?", (doc_id,))
+        row = self.fetch_one("SELECT url FROM documents WHERE id = ?", (doc_id,))
         if row is None:
             return []
         return self.captures_for_url(row["url"])
@@ -190,10 +190,10 @@ class DocumentsMixin(Store):
         raise NotImplementedError
 
     def _document(self, row: sqlite3.Row) -> Document:
-        atts = self._all(
+        atts = self.fetch_all(
             "SELECT * FROM attachments WHERE document_id = ? ORDER BY id", (row["id"],)
         )
-        current = self._one(
+        current = self.fetch_one(
             "SELECT body FROM versions WHERE document_id = ? AND number = ?",
             (row["id"], row["current_version"]),
         )

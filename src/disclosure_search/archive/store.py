@@ -29,22 +29,28 @@ class Store:
         self.conn = conn
         self.lock = threading.RLock()
 
-    def _one(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Row | None:
+    # Public so that components keeping their own tables (see ``Catalog.migrate``) query
+    # through the same connection and lock instead of opening a second connection.
+
+    def fetch_one(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Row | None:
+        """Run a query; return its first row or None."""
         with self.lock:
             row: sqlite3.Row | None = self.conn.execute(sql, args).fetchone()
             return row
 
-    def _all(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+    def fetch_all(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        """Run a query; return every row."""
         with self.lock:
             return list(self.conn.execute(sql, args).fetchall())
 
-    def _write(self, sql: str, args: tuple[Any, ...] = ()) -> int:
+    def execute(self, sql: str, args: tuple[Any, ...] = ()) -> int:
+        """Run one statement in its own transaction (committed at once); return lastrowid."""
         with self.lock, self.conn:
             return int(self.conn.execute(sql, args).lastrowid or 0)
 
     def ensure_source(self, source: str, name: str = "") -> None:
         """Register a source id (captures and documents refer to it); a name updates it."""
-        self._write(
+        self.execute(
             "INSERT INTO sources (id, name, added_at) VALUES (?, ?, ?)"
             " ON CONFLICT(id) DO UPDATE SET name = CASE WHEN excluded.name != ''"
             " THEN excluded.name ELSE sources.name END",

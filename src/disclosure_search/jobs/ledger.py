@@ -44,7 +44,7 @@ class Ledger:
     def pending(self, source: str | None = None) -> Iterator[Capture]:
         """Newest HTML captures whose payload has not been extracted yet, oldest first."""
         sql = _PENDING.format(source=" AND c.source = ?" if source else "")
-        rows = self.catalog._all(sql, (source,) if source else ())
+        rows = self.catalog.fetch_all(sql, (source,) if source else ())
         for row in rows:
             capture = self.catalog.capture(row[0])
             if capture is not None:
@@ -52,7 +52,7 @@ class Ledger:
 
     def done(self, capture: Capture, document_id: str | None) -> None:
         """Record that ``capture`` was extracted (``document_id`` None: not a document page)."""
-        self.catalog._write(
+        self.catalog.execute(
             "INSERT INTO extracted (url, sha256, capture_id, document_id, extracted_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET sha256 = excluded.sha256,"
             " capture_id = excluded.capture_id, document_id = excluded.document_id,"
@@ -64,7 +64,7 @@ class Ledger:
     def forget(self, source: str | None = None) -> None:
         """Drop the ledger (of one source) so everything is extracted again (``reindex``)."""
         if source:
-            self.catalog._write("DELETE FROM extracted WHERE url IN"
+            self.catalog.execute("DELETE FROM extracted WHERE url IN"
                                 " (SELECT url FROM captures WHERE source = ?)", (source,))
         else:
-            self.catalog._write("DELETE FROM extracted")
+            self.catalog.execute("DELETE FROM extracted")
