@@ -40,12 +40,21 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
         settings.source(args.source)
     stop = threading.Event()
     bar = Progress("crawl")
+    steps: dict[str, Progress] = {}
+
+    def step(stage: str, detail: str) -> None:
+        if stage not in steps:
+            bar.done()
+            steps[stage] = Progress(stage)
+        steps[stage].step(detail)
+
     with stop_on_signals(stop):
         report = run_locked_crawl(
             settings, source_id=args.source, full=args.full, stop=stop,
-            on_progress=lambda e: bar.step(f"{e.outcome:9} {e.url}"), wait_s=0,
+            on_progress=lambda e: bar.step(f"{e.outcome:9} {e.url}"), on_step=step, wait_s=0,
         )
-    bar.done()
+    for progress in (bar, *steps.values()):
+        progress.done()
     print_crawl_summary(report)
     return 0 if report.status == "finished" else 1
 

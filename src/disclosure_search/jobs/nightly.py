@@ -108,6 +108,7 @@ def run_locked_crawl(
     full: bool = False,
     stop: threading.Event | None = None,
     on_progress: Callable[[Any], None] | None = None,
+    on_step: Callable[[str, str], None] | None = None,
     wait_s: float = 0.0,
     runner: Runner | None = None,
 ) -> Any:
@@ -118,7 +119,8 @@ def run_locked_crawl(
         source_id: only this source, or all when None.
         full: a full sweep instead of an incremental pass.
         stop: set it to stop at the next clean point (the run is recorded as interrupted).
-        on_progress: passed to the pipeline.
+        on_progress: passed to the pipeline (one call per URL crawled).
+        on_step: passed to the pipeline (extraction and indexing progress).
         wait_s: how long to wait for another crawl to finish first.
         runner: the crawl function (default ``jobs.pipeline.run_crawl``).
 
@@ -131,8 +133,9 @@ def run_locked_crawl(
     run = runner or _default_runner()
     with crawl_lock(settings.data_dir, wait_s=wait_s) as lock:
         log.info("crawl lock taken (%s)", lock.path)
+        extra = {"on_step": on_step} if on_step else {}
         return run(settings, source_id=source_id, full=full, stop=stop,
-                   on_progress=on_progress)
+                   on_progress=on_progress, **extra)
 
 
 def nightly_job(settings: Settings, *, runner: Runner | None = None) -> Any:

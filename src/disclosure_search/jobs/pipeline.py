@@ -181,8 +181,12 @@ def _removals(catalog: Catalog, source: SourceSettings, status: str, full: bool,
 
 
 def index_documents(catalog: Catalog, backend: SearchBackend, ids: Iterable[str],
-                    on_step: StepCallback | None = None, batch: int = 500) -> int:
-    """(Re)index the catalog's current state of ``ids``; returns how many were written."""
+                    on_step: StepCallback | None = None, batch: int = 5000) -> int:
+    """(Re)index the catalog's current state of ``ids``; returns how many were written.
+
+    Documents go to the backend in large batches: one commit each, and a batch into an empty
+    index lets the backend build with every core.
+    """
     pending: list[Document] = []
     written = 0
     for doc_id in ids:
@@ -190,11 +194,11 @@ def index_documents(catalog: Catalog, backend: SearchBackend, ids: Iterable[str]
         if doc is None:
             continue
         pending.append(doc)
+        if on_step:
+            on_step("index", doc.url)
         if len(pending) >= batch:
             written += backend.upsert(pending)
             pending.clear()
-            if on_step:
-                on_step("index", f"{written} documents")
     if pending:
         written += backend.upsert(pending)
     return written
