@@ -167,7 +167,11 @@ def _print_result(result: Any) -> None:
         snippet = plain.sub("", hit.snippet).replace("&lt;", "<").replace("&gt;", ">")
         if snippet:
             _out(f"     {snippet.replace('&amp;', '&')[:160]}")
+    if not result.total:
+        _out("nothing matched: try fewer or other words, the other script, or wider filters")
     for name, counts in result.facets.items():
+        if not counts:
+            continue
         shown = ", ".join(f"{k} {v}" for k, v in list(counts.items())[:12])
         _out(f"{name}: {shown}")
 
