@@ -1,10 +1,11 @@
-"""Matching and ranking over cached postings: set algebra and BM25 in place of Whoosh's matchers.
+"""Matching and ranking over cached postings: bitset algebra and BM25 in place of Whoosh's matchers.
 
 Whoosh evaluates a query through a tree of Python matcher objects, one call per posting per
 node; with facets over the whole result that is most of a query's time. Here each term's
-postings are read once per index generation into a dict (document number -> weight), boolean
-structure is evaluated with set operations, and only the matching documents are scored (BM25,
-the formula Whoosh uses by default).
+postings are read once per index generation into a bitset (a Python int, bit ``n`` set for
+document number ``n``) and a dict of weights. AND/OR/NOT are ``& | ~`` on those ints, facet
+counts are popcounts of ``result & value bits``, and only the matching documents are scored
+(BM25, the formula Whoosh uses by default) with C-level ``map`` over cached per-term scores.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import bisect
 import heapq
 import itertools
 import math
-from collections import OrderedDict
-from collections.abc import Iterable
+import operator
+from collections import Counter, OrderedDict, deque
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh import query as wq
@@ -27,142 +29,237 @@ POSTINGS_CACHE = 4096
 K1, B = 1.2, 0.75
 #: Fields whose per-document length normalises their scores (the others use the average).
 _NORMALISED = ("title", "body")
+#: A facet with more distinct values than this is counted per document, not per value bitset.
+FACET_BITSETS = 512
+#: Documents between two stored prefixes of the date order (date ranges are prefix XORs).
+_DATE_STEP = 2048
+_TO_ASCII = bytes.maketrans(b"\x00\x01", b"01")
+_TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
 
 Postings = dict[int, float]
 
 
+def to_bits(docnums: Iterable[int], size: int) -> int:
+    """Return the bitset (bit ``n`` set for each ``n``) of document numbers below ``size``."""
+    flags = bytearray(size)
+    deque(map(flags.__setitem__, docnums, itertools.repeat(1)), maxlen=0)  # C-speed loop
+    return int(flags.translate(_TO_ASCII)[::-1] or b"0", 2)
+
+
+def flags_of(bits: int, size: int) -> bytes:
+    """Return one byte per document number, 1 where ``bits`` has it."""
+    return bin(bits)[:1:-1].encode().translate(_TO_FLAGS).ljust(size, b"\x00")
+
+
+def from_bits(bits: int) -> list[int]:
+    """Return the document numbers in a bitset, ascending."""
+    if not bits:
+        return []
+    flags = flags_of(bits, 0)
+    return list(itertools.compress(range(len(flags)), flags))
+
+
+class _Term:
+    """One term's cached postings: bitset, count, and weights (replaced by scores once ranked)."""
+
+    __slots__ = ("bits", "count", "scores", "weights")
+
+    def __init__(self, bits: int, count: int, weights: Postings) -> None:
+        self.bits, self.count, self.weights = bits, count, weights
+        self.scores: dict[int, float] | None = None
+
+
 class Engine:
-    """Set-based matching and BM25 ranking over one searcher's index generation."""
+    """Bitset matching and BM25 ranking over one searcher's index generation."""
 
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.leaves: list[tuple[Any, int]] = list(self.reader.leaf_readers())
+        self.size = self.reader.doc_count_all()
         self.doc_count = max(1, self.reader.doc_count())
-        self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
-        self._lengths: dict[str, list[int]] = {}
-        self._universe: set[int] | None = None
+        self._terms: OrderedDict[tuple[str, str], _Term] = OrderedDict()
+        self._lengths: dict[str, list[float] | None] = {}
+        self._universe: int | None = None
         self._columns: dict[str, list[Any]] = {}
-        self._by_date: tuple[list[int], list[int]] | None = None
+        self._facets: dict[str, dict[Any, int] | None] = {}
+        self._by_date: tuple[list[int], list[int], list[int]] | None = None
+        self._date_orders: dict[bool, list[int]] = {}
 
-    def universe(self) -> set[int]:
-        """Return the numbers of all live documents."""
+    def universe(self) -> int:
+        """Return the bitset of all live documents."""
         if self._universe is None:
-            self._universe = set(self.reader.all_doc_ids())
+            self._universe = to_bits(self.reader.all_doc_ids(), self.size)
         return self._universe
 
-    def postings(self, field: str, text: str) -> Postings:
-        """Return ``{document number: weight}`` of a term (live documents only), cached."""
+    def term(self, field: str, text: str) -> _Term:
+        """Return a term's postings (live documents only), read once per generation."""
         key = (field, text)
-        cached = self._postings.get(key)
+        cached = self._terms.get(key)
         if cached is not None:
-            self._postings.move_to_end(key)
+            self._terms.move_to_end(key)
             return cached
         found: Postings = {}
         for reader, offset in self.leaves:
             if (field, text) in reader:
                 _read_postings(reader, field, text, offset, found)
-        self._postings[key] = found
-        if len(self._postings) > POSTINGS_CACHE:
-            self._postings.popitem(last=False)
-        return found
+        entry = _Term(to_bits(found, self.size) if found else 0, len(found), found)
+        self._terms[key] = entry
+        if len(self._terms) > POSTINGS_CACHE:
+            self._terms.popitem(last=False)
+        return entry
 
-    def docs(self, query: wq.Query) -> set[int]:
-        """Return the documents matching ``query`` (the query types this package builds)."""
+    def docs(self, query: wq.Query) -> int:
+        """Return the bitset of the documents matching ``query`` (the query types built here)."""
         if isinstance(query, wq.Term):
-            return set(self.postings(query.fieldname, query.text))
+            return self.term(query.fieldname, query.text).bits
         if isinstance(query, wq.And):
-            parts = sorted((self.docs(q) for q in query.subqueries), key=len)
-            return set.intersection(*parts) if parts else set()
+            result = self.universe()
+            for sub in query.subqueries:
+                result &= self.docs(sub)
+                if not result:
+                    break
+            return result if query.subqueries else 0
         if isinstance(query, wq.Or):
-            return set().union(*(self.docs(q) for q in query.subqueries))
+            result = 0
+            for sub in query.subqueries:
+                result |= self.docs(sub)
+            return result
         if isinstance(query, wq.Not):
-            return self.universe() - self.docs(query.query)
+            return self.universe() & ~self.docs(query.query)
         if isinstance(query, wq.Every):
-            return set(self.universe())
+            return self.universe()
         if isinstance(query, wq.ConstantScoreQuery):
             return self.docs(query.child)
         if query is wq.NullQuery:
-            return set()
+            return 0
         if isinstance(query, wq.NumericRange) and query.fieldname == "published":
             return self._date_range(query.start, query.end)
-        return set(self.searcher.docs_for_query(query))  # phrases
+        return to_bits(self.searcher.docs_for_query(query), self.size)  # phrases
 
     def column(self, name: str) -> list[Any]:
         """Return a sortable field's value for every document number, read once."""
         if name not in self._columns:
-            if self.reader.doc_count_all() == 0:  # an empty reader has no columns at all
+            if self.size == 0:  # an empty reader has no columns at all
                 self._columns[name] = []
             else:
                 self._columns[name] = list(self.reader.column_reader(name, translate=True))
         return self._columns[name]
 
-    def _date_range(self, start: int | None, end: int | None) -> set[int]:
+    def facet_counts(self, name: str, bits: int) -> Counter[Any]:
+        """Count a column's values over the documents of ``bits`` (popcounts per value)."""
+        if name not in self._facets:
+            values = self.column(name)
+            groups: dict[Any, list[int]] = {}
+            for docnum, value in enumerate(values):
+                groups.setdefault(value, []).append(docnum)
+            self._facets[name] = (
+                {v: to_bits(docnums, self.size) for v, docnums in groups.items()}
+                if len(groups) <= FACET_BITSETS else None
+            )
+        per_value = self._facets[name]
+        if per_value is None:
+            values = self.column(name)
+            return Counter(map(values.__getitem__, from_bits(bits)))
+        counts: Counter[Any] = Counter()
+        for value, value_bits in per_value.items():
+            count = (bits & value_bits).bit_count()
+            if count:
+                counts[value] = count
+        return counts
+
+    def _date_index(self) -> tuple[list[int], list[int], list[int]]:
+        """Return live documents sorted by date, their dates, and prefix bitsets of that order."""
         if self._by_date is None:
             dates = self.column("published")
-            order = sorted((d for d in self.universe()), key=dates.__getitem__)
-            self._by_date = ([dates[d] for d in order], order)
-        values, order = self._by_date
+            order = sorted(from_bits(self.universe()), key=dates.__getitem__)
+            prefixes = [to_bits(order[:i], self.size) for i in range(0, len(order), _DATE_STEP)]
+            self._by_date = ([dates[d] for d in order], order, prefixes)
+        return self._by_date
+
+    def _prefix(self, order: list[int], prefixes: list[int], end: int) -> int:
+        start = end // _DATE_STEP * _DATE_STEP
+        if start >= len(order):
+            start = (len(prefixes) - 1) * _DATE_STEP
+        base = prefixes[start // _DATE_STEP] if prefixes else 0
+        return base | (to_bits(order[start:end], self.size) if end > start else 0)
+
+    def _date_range(self, start: int | None, end: int | None) -> int:
+        values, order, prefixes = self._date_index()
         low = bisect.bisect_left(values, start) if start is not None else 0
         high = bisect.bisect_right(values, end) if end is not None else len(values)
-        return set(order[low:high])
+        if high <= low:
+            return 0
+        return self._prefix(order, prefixes, high) ^ self._prefix(order, prefixes, low)
 
-    def by_date(self, candidates: set[int], newest: bool, limit: int) -> list[tuple[int, float]]:
+    def by_date(self, candidates: int, newest: bool, limit: int) -> list[tuple[int, float]]:
         """Return the ``limit`` newest (or oldest) candidates; undated documents come last."""
-        dates, ids = self.column("published"), self.column("id")
-        if newest:
-            best = heapq.nlargest(limit, candidates, key=lambda d: (dates[d], ids[d]))
-        else:
-            best = heapq.nsmallest(limit, candidates,
-                                   key=lambda d: (dates[d] or 99_999_999, ids[d]))
-        return [(d, 0.0) for d in best]
+        order = self._date_orders.get(newest)
+        if order is None:
+            dates, ids = self.column("published"), self.column("id")
+            if newest:
+                order = sorted(range(self.size), key=lambda d: (dates[d], ids[d]), reverse=True)
+            else:
+                order = sorted(range(self.size), key=lambda d: (dates[d] or 99_999_999, ids[d]))
+            self._date_orders[newest] = order
+        flags = flags_of(candidates, self.size)
+        chosen = itertools.compress(order, map(flags.__getitem__, order))
+        return [(d, 0.0) for d in itertools.islice(chosen, limit)]
 
-    def _length_norms(self, field: str) -> list[float] | None:
+    def _norms(self, field: str) -> list[float] | None:
         if field not in _NORMALISED:
             return None
         if field not in self._lengths:
-            self._lengths[field] = [
-                self.reader.doc_field_length(d, field, 0)
-                for d in range(self.reader.doc_count_all())
-            ]
-        lengths = self._lengths[field]
-        average = max(1.0, self.reader.field_length(field) / self.doc_count)
-        return [K1 * (1 - B + B * n / average) for n in lengths]
+            lengths = [self.reader.doc_field_length(d, field, 0) for d in range(self.size)]
+            average = max(1.0, self.reader.field_length(field) / self.doc_count)
+            self._lengths[field] = [K1 * (1 - B + B * n / average) for n in lengths]
+        return self._lengths[field]
 
-    def rank(self, query: wq.Query, candidates: set[int], limit: int) -> list[tuple[int, float]]:
+    def _scores(self, field: str, text: str) -> dict[int, float]:
+        """Return a term's BM25 contribution per document, computed once per generation."""
+        entry = self.term(field, text)
+        if entry.scores is None:
+            count = entry.count
+            idf = math.log(1 + (self.doc_count - count + 0.5) / (count + 0.5)) if count else 0.0
+            norms = self._norms(field)
+            entry.scores = {
+                docnum: idf * weight * (K1 + 1) / (weight + (norms[docnum] if norms else K1))
+                for docnum, weight in entry.weights.items()
+            }
+            entry.weights = {}
+        return entry.scores
+
+    def rank(self, query: wq.Query, candidates: int, limit: int) -> list[tuple[int, float]]:
         """Return the ``limit`` best candidates by BM25 over the query's positive terms.
 
         Exact-match bonuses (``ConstantScoreQuery``) are added to the documents they match;
-        ties are broken by document id, never by indexing order, so an index rebuilt from
-        the archive ranks exactly as the live one.
+        ties are broken by document id (the larger first), never by indexing order, so an
+        index rebuilt from the archive ranks exactly as the live one.
         """
-        scores: dict[int, float] = dict.fromkeys(candidates, 0.0)
-        for field, text in dict.fromkeys(_positive_terms(query)):
-            postings = self.postings(field, text)
-            if not postings:
-                continue
-            idf = math.log(1 + (self.doc_count - len(postings) + 0.5) / (len(postings) + 0.5))
-            norms = self._norms(field)
-            small, large = (postings, scores) if len(postings) < len(scores) else (scores, postings)
-            for docnum in small:
-                if docnum in large:
-                    weight = postings[docnum]
-                    norm = norms[docnum] if norms else K1
-                    scores[docnum] += idf * weight * (K1 + 1) / (weight + norm)
+        docnums = from_bits(candidates)
+        zero = itertools.repeat(0.0)
+        parts: list[Iterator[float]] = [
+            map(self._scores(f, t).get, docnums, zero)
+            for f, t in dict.fromkeys(_positive_terms(query))
+            if self.term(f, t).count
+        ]
         for bonus_query, bonus in _bonuses(query):
-            for docnum in self.docs(bonus_query) & candidates:
-                scores[docnum] += bonus
+            flags = flags_of(self.docs(bonus_query) & candidates, self.size)
+            extra = itertools.repeat(bonus)
+            parts.append(map(operator.mul, map(flags.__getitem__, docnums), extra))
+        totals: Iterable[float] = [0.0] * len(docnums)
+        for part in parts:
+            totals = map(operator.add, totals, part)
+        scores = list(totals)
+        if len(scores) > limit:  # only documents at or above the limit-th best score
+            floor = heapq.nlargest(limit, scores)[-1]
+            keep = list(map(operator.ge, scores, itertools.repeat(floor)))
+            scores = list(itertools.compress(scores, keep))
+            docnums = list(itertools.compress(docnums, keep))
         ids = self.column("id")
-        return heapq.nlargest(limit, scores.items(), key=lambda item: (item[1], ids[item[0]]))
-
-    def _norms(self, field: str) -> list[float] | None:
-        key = f"norm:{field}"
-        if key not in self._lengths:
-            norms = self._length_norms(field)
-            if norms is None:
-                return None
-            self._lengths[key] = norms  # type: ignore[assignment]
-        return self._lengths[key]  # type: ignore[return-value]
+        keyed = zip(scores, map(ids.__getitem__, docnums), docnums, strict=True)
+        best = heapq.nlargest(limit, keyed)
+        return [(docnum, score) for score, _, docnum in best]
 
 
 def _read_postings(reader: Any, field: str, text: str, offset: int, into: Postings) -> None:
@@ -172,6 +269,7 @@ def _read_postings(reader: Any, field: str, text: str, offset: int, into: Postin
     except TermNotFound:
         return
     if isinstance(matcher, W3LeafMatcher):  # no deletions in this segment: whole blocks
+        add = itertools.repeat(offset)
         while matcher.is_active():
             if matcher._data is None:
                 matcher._read_data()
@@ -179,7 +277,7 @@ def _read_postings(reader: Any, field: str, text: str, offset: int, into: Postin
             if not matcher._byteids:  # delta-coded: the running sum, at C speed
                 ids = itertools.accumulate(ids)
             matcher._read_weights()
-            into.update(zip((offset + i for i in ids), matcher._weights, strict=True))
+            into.update(zip(map(operator.add, ids, add), matcher._weights, strict=True))
             matcher._next_block()
         return
     for docnum, weight in matcher.items_as("weight"):

@@ -7,7 +7,6 @@ import logging
 import os
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +23,7 @@ from disclosure_search.errors import QueryError, SearchIndexError
 from disclosure_search.index import analyzer, snippets
 from disclosure_search.index import compile as qc
 from disclosure_search.index.backend import IndexStats
-from disclosure_search.index.engine import Engine
+from disclosure_search.index.engine import Engine, from_bits
 from disclosure_search.index.query import as_any, parse
 from disclosure_search.index.schema import (
     SCHEMA_VERSION,
@@ -209,7 +208,7 @@ class WhooshBackend:
         """Return the ids of every live document."""
         engine = self._engine()
         column = engine.column("id")
-        return {column[docnum] for docnum in engine.universe()}
+        return {column[docnum] for docnum in from_bits(engine.universe())}
 
     def stats(self) -> IndexStats:
         """Return document counts overall and per category, source and year."""
@@ -249,7 +248,7 @@ class WhooshBackend:
         first = (query.page - 1) * query.per_page
         return SearchResult(
             query=query,
-            total=len(matched),
+            total=matched.bit_count(),
             hits=self._hits(engine.searcher, top[first:], query, tree),
             facets=_count(engine, matched) if query.facets else {},
             took_ms=(time.perf_counter() - started) * 1000,
@@ -309,13 +308,11 @@ def _codec() -> W3Codec:
     return W3Codec(blocklimit=POSTING_BLOCK)
 
 
-def _count(engine: Engine, docnums: Iterable[int]) -> dict[str, dict[str, int]]:
+def _count(engine: Engine, docnums: int) -> dict[str, dict[str, int]]:
     """Count facet values over the whole result, most frequent first; empty values left out."""
     out: dict[str, dict[str, int]] = {}
-    docnums = list(docnums)
     for name in _FACETS:
-        values = engine.column(name)
-        counts = Counter(values[d] for d in docnums)
+        counts = engine.facet_counts(name, docnums)
         counts.pop("", None)
         out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return out
