@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
-from bench.relevance.harness import main
 
-__all__ = ["main"]
+def main(argv: list[str] | None = None) -> int:
+    """Run the relevance evaluation (see :mod:`bench.relevance.harness`)."""
+    from bench.relevance.harness import main as run
+
+    return run(argv)

@@ -151,19 +151,48 @@ def _words(text: str) -> tuple[Token, ...]:
 
 
 def _segment(text: str) -> Iterator[Token]:
-    folded = fold(text)
     stops = stop_words()
+    return (token for token in _segment_all(text) if token[0] not in stops)
+
+
+def _segment_all(text: str) -> Iterator[Token]:
+    folded = fold(text)
     tokenizer = _tokenizer()
     for match in _WORD.finditer(folded):
         base = match.start()
         chunk = match.group()
         if not _CJK.match(chunk):
-            if chunk not in stops:
-                yield chunk, base, match.end()
+            yield chunk, base, match.end()
             continue
         for word, start, end in tokenizer(chunk):
-            if word not in stops:
-                yield word, base + start, base + end
+            yield word, base + start, base + end
+
+
+def iter_word_positions(text: str) -> Iterator[tuple[str, int, int, int]]:
+    """Yield the words of :func:`iter_words` with positions that still count stop words.
+
+    A stop word leaves a gap, so a quoted phrase 清洁生产 does not match 清洁和生产.
+
+    Args:
+        text: original text, Traditional or Simplified.
+
+    Yields:
+        ``(folded word, start, end, position)``.
+    """
+    stops = stop_words()
+    for pos, (word, start, end) in enumerate(_segment_all(text)):
+        if word not in stops:
+            yield word, start, end, pos
+
+
+def stop_gaps(text: str) -> int:
+    """Return how many stop words lie between the first and last indexed word of ``text``."""
+    tokens = list(_segment_all(text))
+    stops = stop_words()
+    kept = [i for i, (word, _, _) in enumerate(tokens) if word not in stops]
+    if not kept:
+        return 0
+    return sum(1 for word, _, _ in tokens[kept[0] : kept[-1]] if word in stops)
 
 
 def words(text: str) -> list[str]:

@@ -12,6 +12,9 @@ from disclosure_search.models import SearchQuery
 
 #: Score added to an exact 文号 match, so that it ranks above any text match.
 DOC_NUMBER_SCORE = 1_000_000.0
+#: Score added per query word or phrase found as one unbroken run in a title: a title typed
+#: partly (若干意见的通知) ranks above titles that merely contain its words apart.
+TITLE_RUN_SCORE = 25.0
 
 _WORD_FIELDS = {"all": ("title", "body", "attachments"), "title": ("title",)}
 # where a bigram inside a word can be: a two-character word, or the sub-word field
@@ -30,17 +33,25 @@ def _doc_number_query(text: str) -> wq.Query:
     return wq.Or([wq.Term("doc_number_norm", v) for v in variants])
 
 
-def _phrase(field: str, tokens: list[str]) -> wq.Query:
-    return wq.Term(field, tokens[0]) if len(tokens) == 1 else wq.Phrase(field, tokens)
+def _phrase(field: str, tokens: list[str], slop: int = 1) -> wq.Query:
+    if len(tokens) == 1:
+        return wq.Term(field, tokens[0])
+    return wq.Phrase(field, tokens, slop=slop)
+
+
+def _title_run(grams: list[str]) -> wq.Query:
+    """A bonus for titles holding the text unbroken (its bigrams in sequence)."""
+    return wq.ConstantScoreQuery(_phrase("title_grams", grams), TITLE_RUN_SCORE)
 
 
 def _phrase_query(leaf: Leaf) -> wq.Query:
     """Words in sequence in the title or body, or the title's bigrams in sequence."""
     words = analyzer.words(leaf.text)
-    clauses = [_phrase(f, words) for f in _PHRASE_FIELDS[leaf.scope]] if words else []
+    slop = 1 + analyzer.stop_gaps(leaf.text)  # stop words inside leave gaps in positions
+    clauses = [_phrase(f, words, slop) for f in _PHRASE_FIELDS[leaf.scope]] if words else []
     grams = analyzer.bigrams(leaf.text)
     if grams:
-        clauses.append(_phrase("title_grams", grams))
+        clauses += [_phrase("title_grams", grams), _title_run(grams)]
     return wq.Or(clauses) if clauses else wq.NullQuery
 
 
@@ -62,6 +73,8 @@ def _leaf_query(leaf: Leaf) -> wq.Query:
     if grams and grams != words:
         fields = _BIGRAM_FIELDS[leaf.scope]
         clauses.append(wq.And([wq.Or([wq.Term(f, g) for f in fields]) for g in grams]))
+    if grams:  # matches only what the clauses above match; it changes the order, not the set
+        clauses.append(_title_run(grams))
     return wq.Or(clauses) if clauses else wq.NullQuery
 
 

@@ -18,15 +18,20 @@ EXCERPT_CHARS = 12_000
 #: Characters of attachment text kept for snippets when the body has no match.
 ATTACHMENT_EXCERPT_CHARS = 3_000
 #: Bump when the schema or the analysis changes: an index built by another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SKIP_EMPTY = frozenset({"agency", "year", "category", "source", "doc_number_norm"})
 
 
 class _OffsetTokenizer(Tokenizer):
     """A Whoosh tokenizer over one of the analyzer's token generators (true offsets)."""
 
-    def __init__(self, generate: Callable[[str], Iterator[analyzer.Token]]) -> None:
+    def __init__(
+        self,
+        generate: Callable[[str], Iterator[analyzer.Token]],
+        positioned: Callable[[str], Iterator[tuple[str, int, int, int]]] | None = None,
+    ) -> None:
         self.generate = generate
+        self.positioned = positioned
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _OffsetTokenizer) and other.generate is self.generate
@@ -47,7 +52,12 @@ class _OffsetTokenizer(Tokenizer):
         **kwargs: Any,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, (text, start, end) in enumerate(self.generate(value), start_pos):
+        if self.positioned is not None:
+            tokens: Iterator[tuple[str, int, int, int]] = self.positioned(value)
+        else:
+            tokens = ((t, s, e, i) for i, (t, s, e) in enumerate(self.generate(value)))
+        for text, start, end, index in tokens:
+            pos = start_pos + index
             token.text = text
             token.boost = 1.0
             token.stopped = False
@@ -62,7 +72,7 @@ class _OffsetTokenizer(Tokenizer):
 
 def words_tokenizer() -> _OffsetTokenizer:
     """Return the Whoosh tokenizer for jieba word fields."""
-    return _OffsetTokenizer(analyzer.iter_words)
+    return _OffsetTokenizer(analyzer.iter_words, analyzer.iter_word_positions)
 
 
 def bigram_tokenizer() -> _OffsetTokenizer:
