@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-BENCHMARKS: list[str] = ["index_build", "query_latency", "web_load", "nightly_crawl"]
+BENCHMARKS: list[str] = ["index_build", "query_latency", "web_load", "nightly_crawl", "relevance"]
 
 
 def main(argv: list[str] | None = None) -> int:
