@@ -15,17 +15,22 @@ import heapq
 import itertools
 import math
 import operator
+import pickle
+import zlib
+from array import array
 from collections import Counter, OrderedDict, deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-#: Terms whose postings are kept in memory per index generation.
-POSTINGS_CACHE = 4096
+#: Memory (MB, estimated) for the postings and scores kept per index generation, LRU.
+POSTINGS_CACHE_MB = 192
+#: A term in more than this share of the documents keeps its scores in a dense array.
+_DENSE_SHARE = 1 / 8
 K1, B = 1.2, 0.75
 #: Fields whose per-document length normalises their scores (the others use the average).
 _NORMALISED = ("title", "body")
@@ -36,7 +41,7 @@ _DATE_STEP = 2048
 _TO_ASCII = bytes.maketrans(b"\x00\x01", b"01")
 _TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
 
-Postings = dict[int, float]
+Scores = dict[int, float] | array
 
 
 def to_bits(docnums: Iterable[int], size: int) -> int:
@@ -60,13 +65,26 @@ def from_bits(bits: int) -> list[int]:
 
 
 class _Term:
-    """One term's cached postings: bitset, count, and weights (replaced by scores once ranked)."""
+    """One term's cached postings: bitset, document numbers, weights, and BM25 scores once ranked.
 
-    __slots__ = ("bits", "count", "scores", "weights")
+    The document numbers and weights are packed arrays (8 bytes a posting); scores are a dict
+    for rare terms and a dense array (8 bytes a document) for frequent ones.
+    """
 
-    def __init__(self, bits: int, count: int, weights: Postings) -> None:
-        self.bits, self.count, self.weights = bits, count, weights
-        self.scores: dict[int, float] | None = None
+    __slots__ = ("bits", "count", "docnums", "scores", "weights")
+
+    def __init__(self, docnums: array, weights: array, size: int) -> None:
+        self.docnums, self.weights, self.count = docnums, weights, len(docnums)
+        self.bits = to_bits(docnums, size) if docnums else 0
+        self.scores: Scores | None = None
+
+    def nbytes(self) -> int:
+        """Return the estimated memory this entry holds."""
+        scores = self.scores
+        held = 0 if scores is None else (
+            scores.itemsize * len(scores) if isinstance(scores, array) else 100 * len(scores)
+        )
+        return 200 + self.bits.bit_length() // 8 + 8 * self.count + held
 
 
 class Engine:
@@ -79,6 +97,7 @@ class Engine:
         self.size = self.reader.doc_count_all()
         self.doc_count = max(1, self.reader.doc_count())
         self._terms: OrderedDict[tuple[str, str], _Term] = OrderedDict()
+        self._cached_bytes = 0
         self._lengths: dict[str, list[float] | None] = {}
         self._universe: int | None = None
         self._columns: dict[str, list[Any]] = {}
@@ -99,15 +118,21 @@ class Engine:
         if cached is not None:
             self._terms.move_to_end(key)
             return cached
-        found: Postings = {}
+        docnums, weights = array("I"), array("f")
         for reader, offset in self.leaves:
             if (field, text) in reader:
-                _read_postings(reader, field, text, offset, found)
-        entry = _Term(to_bits(found, self.size) if found else 0, len(found), found)
+                _read_postings(reader, field, text, offset, docnums, weights)
+        entry = _Term(docnums, weights, self.size)
         self._terms[key] = entry
-        if len(self._terms) > POSTINGS_CACHE:
-            self._terms.popitem(last=False)
+        self._cached_bytes += entry.nbytes()
+        self._evict()
         return entry
+
+    def _evict(self) -> None:
+        """Drop the least recently used terms while over :data:`POSTINGS_CACHE_MB`."""
+        while self._cached_bytes > POSTINGS_CACHE_MB * 1e6 and len(self._terms) > 1:
+            _, old = self._terms.popitem(last=False)
+            self._cached_bytes -= old.nbytes()
 
     def docs(self, query: wq.Query) -> int:
         """Return the bitset of the documents matching ``query`` (the query types built here)."""
@@ -215,18 +240,29 @@ class Engine:
             self._lengths[field] = [K1 * (1 - B + B * n / average) for n in lengths]
         return self._lengths[field]
 
-    def _scores(self, field: str, text: str) -> dict[int, float]:
-        """Return a term's BM25 contribution per document, computed once per generation."""
+    def _scores(self, field: str, text: str) -> Scores:
+        """Return a term's BM25 contribution per document, computed once per generation.
+
+        ``idf * weight * (K1 + 1) / (weight + norm)`` evaluated with ``map`` over the packed
+        postings: the same floating-point operations in the same order, at C speed.
+        """
         entry = self.term(field, text)
         if entry.scores is None:
-            count = entry.count
+            count, docnums, weights = entry.count, entry.docnums, entry.weights
             idf = math.log(1 + (self.doc_count - count + 0.5) / (count + 0.5)) if count else 0.0
             norms = self._norms(field)
-            entry.scores = {
-                docnum: idf * weight * (K1 + 1) / (weight + (norms[docnum] if norms else K1))
-                for docnum, weight in entry.weights.items()
-            }
-            entry.weights = {}
+            norm = map(norms.__getitem__, docnums) if norms else itertools.repeat(K1)
+            top = map(operator.mul, map(operator.mul, itertools.repeat(idf), weights),
+                      itertools.repeat(K1 + 1))
+            values = map(operator.truediv, top, map(operator.add, weights, norm))
+            if count > self.size * _DENSE_SHARE:
+                dense = array("d", bytes(8 * self.size))
+                deque(map(dense.__setitem__, docnums, values), maxlen=0)
+                entry.scores = dense
+            else:
+                entry.scores = dict(zip(docnums, values, strict=True))
+            self._cached_bytes += entry.nbytes() - 8 * count - 200 - entry.bits.bit_length() // 8
+            self._evict()
         return entry.scores
 
     def rank(self, query: wq.Query, candidates: int, limit: int) -> list[tuple[int, float]]:
@@ -238,11 +274,15 @@ class Engine:
         """
         docnums = from_bits(candidates)
         zero = itertools.repeat(0.0)
-        parts: list[Iterator[float]] = [
-            map(self._scores(f, t).get, docnums, zero)
-            for f, t in dict.fromkeys(_positive_terms(query))
-            if self.term(f, t).count
-        ]
+        parts: list[Iterator[float]] = []
+        for field, text in dict.fromkeys(_positive_terms(query)):
+            if not self.term(field, text).count:
+                continue
+            scores = self._scores(field, text)
+            if isinstance(scores, array):
+                parts.append(map(scores.__getitem__, docnums))
+            else:
+                parts.append(map(scores.get, docnums, zero))
         for bonus_query, bonus in _bonuses(query):
             flags = flags_of(self.docs(bonus_query) & candidates, self.size)
             extra = itertools.repeat(bonus)
@@ -262,14 +302,26 @@ class Engine:
         return [(docnum, score) for score, _, docnum in best]
 
 
-def _read_postings(reader: Any, field: str, text: str, offset: int, into: Postings) -> None:
-    """Add one segment's postings of a term to ``into`` (block-wise when possible)."""
+def _read_postings(
+    reader: Any, field: str, text: str, offset: int, docnums: array, weights: array
+) -> None:
+    """Append one segment's postings of a term to ``docnums`` and ``weights`` (block-wise)."""
     try:
         matcher = reader.postings(field, text)
     except TermNotFound:
         return
-    if isinstance(matcher, W3LeafMatcher):  # no deletions in this segment: whole blocks
-        add = itertools.repeat(offset)
+    add = itertools.repeat(offset)
+    if isinstance(matcher, SplitLeafMatcher):  # no deletions: whole blocks, ids at C speed
+        while matcher.is_active():
+            if matcher._data is None:
+                matcher._read_data()
+            matcher._read_weights()
+            ids = itertools.accumulate(array("I", zlib.decompress(matcher._data[0])))
+            docnums.extend(map(operator.add, ids, add))
+            weights.extend(matcher._weights)
+            matcher._next_block()
+        return
+    if isinstance(matcher, W3LeafMatcher):  # the same for segments in Whoosh's own format
         while matcher.is_active():
             if matcher._data is None:
                 matcher._read_data()
@@ -277,11 +329,13 @@ def _read_postings(reader: Any, field: str, text: str, offset: int, into: Postin
             if not matcher._byteids:  # delta-coded: the running sum, at C speed
                 ids = itertools.accumulate(ids)
             matcher._read_weights()
-            into.update(zip(map(operator.add, ids, add), matcher._weights, strict=True))
+            docnums.extend(map(operator.add, ids, add))
+            weights.extend(matcher._weights)
             matcher._next_block()
         return
     for docnum, weight in matcher.items_as("weight"):
-        into[offset + docnum] = weight
+        docnums.append(offset + docnum)
+        weights.append(weight)
 
 
 def _positive_terms(query: wq.Query, negated: bool = False) -> Iterable[tuple[str, str]]:
@@ -306,3 +360,86 @@ def _bonuses(query: wq.Query) -> Iterable[tuple[wq.Query, float]]:
     elif isinstance(query, wq.CompoundQuery) and not isinstance(query, wq.Not):
         for sub in query.subqueries:
             yield from _bonuses(sub)
+
+
+# -- the postings format ----------------------------------------------------------------------
+#
+# Whoosh pickles each block of postings as one zlib-compressed tuple (ids, weights, values);
+# for fields with positions the values are most of it (90% of the time to read a block).
+# Here ids (deltas) and weights are packed arrays compressed on their own, and the values
+# (positions, needed only for phrases) a separately compressed pickle: matching and ranking
+# never decode a position. Segments record their codec, so older segments still read.
+
+#: zlib level for ids and weights (read on every term) and for positions (phrases only).
+_FAST_LEVEL, _VALUES_LEVEL = 1, 3
+
+
+class SplitPostingsWriter(W3PostingsWriter):
+    """Writes blocks as (compressed id deltas, compressed weights, compressed values)."""
+
+    def _mini_ids(self) -> Any:
+        if self._byteids:
+            return super()._mini_ids()
+        ids = self._ids
+        deltas = array("I", map(operator.sub, ids, itertools.chain((0,), ids)))
+        return zlib.compress(deltas.tobytes(), _FAST_LEVEL)
+
+    def _mini_weights(self) -> Any:
+        weights = super()._mini_weights()
+        if self._byteids or not isinstance(weights, tuple):
+            return weights  # None (all 1.0) or one float for the whole block
+        return zlib.compress(array("f", weights).tobytes(), _FAST_LEVEL)
+
+    def _mini_values(self) -> Any:
+        values = super()._mini_values()
+        if self._byteids or not isinstance(values, tuple):
+            return values
+        return zlib.compress(pickle.dumps(values, 2), _VALUES_LEVEL)
+
+
+class SplitLeafMatcher(W3LeafMatcher):
+    """Reads blocks written by :class:`SplitPostingsWriter` (Whoosh's matcher interface)."""
+
+    def _read_ids(self) -> None:
+        if self._data is None:
+            self._read_data()
+        deltas = array("I", zlib.decompress(self._data[0]))
+        self._ids = tuple(itertools.accumulate(deltas))
+
+    def _read_weights(self) -> None:
+        if self._data is None:
+            self._read_data()
+        if isinstance(self._data[1], bytes):
+            self._weights = array("f", zlib.decompress(self._data[1]))
+        else:
+            super()._read_weights()
+
+    def _read_values(self) -> None:
+        if self._data is None:
+            self._read_data()
+        packed = self._data[2]
+        if isinstance(packed, bytes) and (self._fixedsize is None or self._fixedsize < 0):
+            self._values = pickle.loads(zlib.decompress(packed))
+        else:
+            super()._read_values()
+
+
+class SplitCodec(W3Codec):
+    """Whoosh's codec with :class:`SplitPostingsWriter` blocks (term vectors unchanged)."""
+
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> W3PostingsWriter:
+        """Return the writer of a field's postings (Whoosh's own for term vectors)."""
+        if byteids:
+            return super().postings_writer(dbfile, byteids=True)
+        return SplitPostingsWriter(
+            dbfile, blocklimit=self._blocklimit, compression=0, inlinelimit=self._inlinelimit
+        )
+
+    def postings_reader(
+        self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None
+    ) -> Any:
+        """Return a matcher over a term's postings."""
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return SplitLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)

@@ -23,7 +23,7 @@ from disclosure_search.errors import QueryError, SearchIndexError
 from disclosure_search.index import analyzer, snippets
 from disclosure_search.index import compile as qc
 from disclosure_search.index.backend import IndexStats
-from disclosure_search.index.engine import Engine, from_bits
+from disclosure_search.index.engine import Engine, SplitCodec, from_bits
 from disclosure_search.index.query import as_any, parse
 from disclosure_search.index.schema import (
     SCHEMA_VERSION,
@@ -304,8 +304,8 @@ def _hit(
 
 
 def _codec() -> W3Codec:
-    """Whoosh's codec with posting blocks of 512 (not 128): a quarter of the block decodes."""
-    return W3Codec(blocklimit=POSTING_BLOCK)
+    """The split postings codec with blocks of 512 (not 128): a quarter of the block decodes."""
+    return SplitCodec(blocklimit=POSTING_BLOCK)
 
 
 def _count(engine: Engine, docnums: int) -> dict[str, dict[str, int]]:
