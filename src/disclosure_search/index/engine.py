@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3LeafMatcher, W3PostingsWriter
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
@@ -316,7 +316,9 @@ def _read_postings(
             if matcher._data is None:
                 matcher._read_data()
             matcher._read_weights()
-            ids = itertools.accumulate(array("I", zlib.decompress(matcher._data[0])))
+            packed = matcher._data[0]
+            deltas = array("I", zlib.decompress(packed)) if type(packed) is bytes else packed
+            ids = itertools.accumulate(deltas)
             docnums.extend(map(operator.add, ids, add))
             weights.extend(matcher._weights)
             matcher._next_block()
@@ -372,13 +374,40 @@ def _bonuses(query: wq.Query) -> Iterable[tuple[wq.Query, float]]:
 
 #: zlib level for ids and weights (read on every term) and for positions (phrases only).
 _FAST_LEVEL, _VALUES_LEVEL = 1, 3
+#: Blocks shorter than this (most terms have a few postings) are stored as plain tuples.
+_SMALL_BLOCK = 16
 
 
 class SplitPostingsWriter(W3PostingsWriter):
-    """Writes blocks as (compressed id deltas, compressed weights, compressed values)."""
+    """Writes blocks as (compressed id deltas, compressed weights, compressed values).
+
+    Blocks of fewer than :data:`_SMALL_BLOCK` postings keep Whoosh's tuples, uncompressed:
+    three zlib calls cost more than they save there.
+    """
+
+    def add_posting(
+        self, id_: Any, weight: float, vbytes: bytes, length: int | None = None
+    ) -> None:
+        """Buffer one posting (Whoosh's method without its per-posting type assertions)."""
+        if len(self._ids) >= self._blocklimit:
+            self._write_block()
+        self._ids.append(id_)
+        self._weights.append(weight)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        if vbytes:
+            self._values.append(vbytes)
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
+    def _small(self) -> bool:
+        return self._byteids or len(self._ids) < _SMALL_BLOCK
 
     def _mini_ids(self) -> Any:
-        if self._byteids:
+        if self._small():
             return super()._mini_ids()
         ids = self._ids
         deltas = array("I", map(operator.sub, ids, itertools.chain((0,), ids)))
@@ -386,13 +415,13 @@ class SplitPostingsWriter(W3PostingsWriter):
 
     def _mini_weights(self) -> Any:
         weights = super()._mini_weights()
-        if self._byteids or not isinstance(weights, tuple):
+        if self._small() or not isinstance(weights, tuple):
             return weights  # None (all 1.0) or one float for the whole block
         return zlib.compress(array("f", weights).tobytes(), _FAST_LEVEL)
 
     def _mini_values(self) -> Any:
         values = super()._mini_values()
-        if self._byteids or not isinstance(values, tuple):
+        if self._small() or not isinstance(values, tuple):
             return values
         return zlib.compress(pickle.dumps(values, 2), _VALUES_LEVEL)
 
@@ -403,6 +432,9 @@ class SplitLeafMatcher(W3LeafMatcher):
     def _read_ids(self) -> None:
         if self._data is None:
             self._read_data()
+        if type(self._data[0]) is not bytes:
+            super()._read_ids()
+            return
         deltas = array("I", zlib.decompress(self._data[0]))
         self._ids = tuple(itertools.accumulate(deltas))
 
@@ -424,8 +456,24 @@ class SplitLeafMatcher(W3LeafMatcher):
             super()._read_values()
 
 
+class SplitFieldWriter(W3FieldWriter):
+    """Whoosh's field writer, without looking up each posting's document length.
+
+    Those lengths only feed per-block length bounds for Whoosh's own scorers; the engine
+    ranks with the per-document lengths, which are stored as before.
+    """
+
+    def add_postings(self, schema: Any, lengths: Any, items: Any) -> Any:
+        """Write the sorted postings ``items`` of a segment."""
+        return super().add_postings(schema, None, items)
+
+
 class SplitCodec(W3Codec):
     """Whoosh's codec with :class:`SplitPostingsWriter` blocks (term vectors unchanged)."""
+
+    def field_writer(self, storage: Any, segment: Any) -> W3FieldWriter:
+        """Return the writer of a segment's terms and postings."""
+        return SplitFieldWriter(self, storage, segment)
 
     def postings_writer(self, dbfile: Any, byteids: bool = False) -> W3PostingsWriter:
         """Return the writer of a field's postings (Whoosh's own for term vectors)."""
