@@ -29,6 +29,8 @@ from whoosh.searching import Searcher
 
 #: Memory (MB, estimated) for the postings and scores kept per index generation, LRU.
 POSTINGS_CACHE_MB = 192
+#: Phrase results (bitsets) kept per index generation.
+PHRASE_CACHE = 1024
 #: A term in more than this share of the documents keeps its scores in a dense array.
 _DENSE_SHARE = 1 / 8
 K1, B = 1.2, 0.75
@@ -98,6 +100,7 @@ class Engine:
         self.doc_count = max(1, self.reader.doc_count())
         self._terms: OrderedDict[tuple[str, str], _Term] = OrderedDict()
         self._cached_bytes = 0
+        self._phrases: OrderedDict[wq.Query, int] = OrderedDict()
         self._lengths: dict[str, list[float] | None] = {}
         self._universe: int | None = None
         self._columns: dict[str, list[Any]] = {}
@@ -160,7 +163,26 @@ class Engine:
             return 0
         if isinstance(query, wq.NumericRange) and query.fieldname == "published":
             return self._date_range(query.start, query.end)
-        return to_bits(self.searcher.docs_for_query(query), self.size)  # phrases
+        return self._phrase(query)
+
+    def _phrase(self, query: wq.Query) -> int:
+        """Return a phrase's documents: Whoosh's positional matcher, only when all words occur."""
+        cached = self._phrases.get(query)
+        if cached is not None:
+            return cached
+        words = getattr(query, "words", None)
+        field = getattr(query, "fieldname", None)
+        possible = self.universe()
+        if words and field:
+            for word in words:
+                possible &= self.term(field, word).bits
+                if not possible:
+                    break
+        found = to_bits(self.searcher.docs_for_query(query), self.size) if possible else 0
+        self._phrases[query] = found
+        if len(self._phrases) > PHRASE_CACHE:
+            self._phrases.popitem(last=False)
+        return found
 
     def column(self, name: str) -> list[Any]:
         """Return a sortable field's value for every document number, read once."""
