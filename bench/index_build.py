@@ -81,20 +81,29 @@ def index_dir_for(kind: str, count: int, corpus: Path | None) -> Path:
     return RESULTS_DIR / "cache" / f"index-{kind}-{corpus_key(count, corpus)}"
 
 
-def _pss(pid: int) -> int | None:
-    """Return a process's proportional set size in bytes (shared pages split between sharers)."""
+def _pss(pid: int) -> tuple[int, int] | None:
+    """Return a process's proportional set size and its anonymous part, in bytes.
+
+    Shared pages are split between the processes sharing them. The rest of the PSS is
+    file-backed: pages of mapped files (the index segments being read), which the kernel can
+    drop at any time.
+    """
+    found: dict[bytes, int] = {}
     try:
         with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
             for line in rollup:
-                if line.startswith(b"Pss:"):
-                    return int(line.split()[1]) * 1024
+                if line.startswith((b"Pss:", b"Pss_Anon:")):
+                    key, value = line.split()[:2]
+                    found[key] = int(value) * 1024
     except OSError:
         return None
-    return None
+    if b"Pss:" not in found:
+        return None
+    return found[b"Pss:"], found.get(b"Pss_Anon:", found[b"Pss:"])
 
 
-def _tree_rss(root: int) -> int:
-    """Return the summed memory (bytes) of ``root`` and all its descendants.
+def _tree_rss(root: int) -> tuple[int, int]:
+    """Return the summed memory (bytes) of ``root`` and all its descendants, and its anonymous part.
 
     Proportional set size where the kernel offers it, so pages that forked writer processes
     share with their parent are counted once; resident set size otherwise.
@@ -117,11 +126,12 @@ def _tree_rss(root: int) -> int:
         children = [p for p, parent in parents.items() if parent == pid and p not in family]
         family.update(children)
         frontier.extend(children)
-    total = 0
+    total = anonymous = 0
     for pid in family:
         pss = _pss(pid)
-        total += pss if pss is not None else rss.get(pid, 0)
-    return total
+        total += pss[0] if pss is not None else rss.get(pid, 0)
+        anonymous += pss[1] if pss is not None else rss.get(pid, 0)
+    return total, anonymous
 
 
 def run_child(kind: str, docs_path: Path, index_dir: Path) -> dict[str, float]:
@@ -141,11 +151,12 @@ def run_child(kind: str, docs_path: Path, index_dir: Path) -> dict[str, float]:
     ]
     root = Path(__file__).resolve().parent.parent
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=root)
-    peak = [0]
+    peak = [0, 0]
 
     def sample() -> None:
         while child.poll() is None:
-            peak[0] = max(peak[0], _tree_rss(child.pid))
+            total, anonymous = _tree_rss(child.pid)
+            peak[0], peak[1] = max(peak[0], total), max(peak[1], anonymous)
             time.sleep(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -156,6 +167,7 @@ def run_child(kind: str, docs_path: Path, index_dir: Path) -> dict[str, float]:
         raise SystemExit(f"{kind} build failed with status {child.returncode}")
     result = json.loads(out.strip().splitlines()[-1])
     result["peak_rss_mb"] = peak[0] / 1e6
+    result["peak_anon_mb"] = peak[1] / 1e6
     result["index_mb"] = sum(p.stat().st_size for p in index_dir.iterdir()) / 1e6
     return result
 
@@ -186,7 +198,8 @@ def _report(kind: str, result: dict[str, float], megabytes: float) -> dict[str, 
     print(
         f"{kind:9} {result['docs']:>7.0f} docs in {result['seconds']:7.1f} s: "
         f"{rate:7.1f} docs/s, {figures['mb_per_s']:5.2f} MB/s, "
-        f"CPU {result['cpu_seconds']:6.0f} s, peak RSS {result['peak_rss_mb']:5.0f} MB, "
+        f"CPU {result['cpu_seconds']:6.0f} s, peak PSS {result['peak_rss_mb']:5.0f} MB "
+        f"(anonymous {result['peak_anon_mb']:5.0f} MB), "
         f"index {result['index_mb']:4.0f} MB",
         flush=True,
     )
