@@ -31,6 +31,7 @@ from disclosure_search.index.schema import (
     document_fields,
     number_date,
 )
+from disclosure_search.index.suggest import suggest_title
 from disclosure_search.models import Document, SearchHit, SearchQuery, SearchResult
 
 log = logging.getLogger(__name__)
@@ -236,6 +237,11 @@ class WhooshBackend:
         filters = qc.filter_query(query)
         text = qc.text_query(query.text, tree)
         matched = engine.docs(wq.And([text, filters]) if filters is not None else text)
+        suggestion = None
+        if tree is not None and not explicit and not matched:
+            suggestion = suggest_title(
+                engine, lambda d: str(engine.searcher.stored_fields(d).get("title", "")),
+                query.text)
         if tree is not None and not explicit and not matched and as_any(tree) != tree:
             tree = as_any(tree)
             text = qc.text_query(query.text, tree)
@@ -252,6 +258,7 @@ class WhooshBackend:
             hits=self._hits(engine.searcher, top[first:], query, tree),
             facets=_count(engine, matched) if query.facets else {},
             took_ms=(time.perf_counter() - started) * 1000,
+            suggestion=suggestion,
         )
 
     def _engine(self) -> Engine:
