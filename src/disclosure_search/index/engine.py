@@ -3,9 +3,11 @@
 Whoosh evaluates a query through a tree of Python matcher objects, one call per posting per
 node; with facets over the whole result that is most of a query's time. Here each term's
 postings are read once per index generation into a bitset (a Python int, bit ``n`` set for
-document number ``n``) and a dict of weights. AND/OR/NOT are ``& | ~`` on those ints, facet
-counts are popcounts of ``result & value bits``, and only the matching documents are scored
-(BM25, the formula Whoosh uses by default) with C-level ``map`` over cached per-term scores.
+document number ``n``) and packed arrays of document numbers and weights. AND/OR/NOT are
+``& | ~`` on those ints, facet counts are popcounts of ``result & value bits``, and only the
+matching documents are scored (BM25, the formula Whoosh uses by default) with C-level ``map``
+over cached per-term scores. The end of the module is the on-disk postings format new
+segments are written in (ids and weights readable without decoding positions).
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ _NORMALISED = ("title", "body")
 FACET_BITSETS = 512
 #: Documents between two stored prefixes of the date order (date ranges are prefix XORs).
 _DATE_STEP = 2048
+#: Below this many documents, bitsets are built (and, below an eighth of it, read) bit by bit.
+_FEW = 512
 _TO_ASCII = bytes.maketrans(b"\x00\x01", b"01")
 _TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
 
@@ -48,6 +52,11 @@ Scores = dict[int, float] | array
 
 def to_bits(docnums: Iterable[int], size: int) -> int:
     """Return the bitset (bit ``n`` set for each ``n``) of document numbers below ``size``."""
+    if isinstance(docnums, (list, array)) and len(docnums) < _FEW:
+        packed = bytearray((size >> 3) + 1)
+        for docnum in docnums:
+            packed[docnum >> 3] |= 1 << (docnum & 7)
+        return int.from_bytes(packed, "little")
     flags = bytearray(size)
     deque(map(flags.__setitem__, docnums, itertools.repeat(1)), maxlen=0)  # C-speed loop
     return int(flags.translate(_TO_ASCII)[::-1] or b"0", 2)
@@ -62,6 +71,13 @@ def from_bits(bits: int) -> list[int]:
     """Return the document numbers in a bitset, ascending."""
     if not bits:
         return []
+    if bits.bit_count() < _FEW // 8:  # a few: peel off the lowest bit each time
+        found = []
+        while bits:
+            lowest = bits & -bits
+            found.append(lowest.bit_length() - 1)
+            bits ^= lowest
+        return found
     flags = flags_of(bits, 0)
     return list(itertools.compress(range(len(flags)), flags))
 
