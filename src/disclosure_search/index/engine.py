@@ -6,8 +6,7 @@ postings are read once per index generation into a bitset (a Python int, bit ``n
 document number ``n``) and packed arrays of document numbers and weights. AND/OR/NOT are
 ``& | ~`` on those ints, facet counts are popcounts of ``result & value bits``, and only the
 matching documents are scored (BM25, the formula Whoosh uses by default) with C-level ``map``
-over cached per-term scores. The end of the module is the on-disk postings format new
-segments are written in (ids and weights readable without decoding positions).
+over cached per-term scores.
 """
 
 from __future__ import annotations
@@ -17,17 +16,17 @@ import heapq
 import itertools
 import math
 import operator
-import pickle
-import zlib
 from array import array
 from collections import Counter, OrderedDict, deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3LeafMatcher, W3PostingsWriter
-from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
+
+# SplitCodec is re-exported: indexes name their codec by import path, and some were written
+# while it lived here.
+from disclosure_search.index.codec import SplitCodec, read_postings  # noqa: F401
 
 #: Memory (MB, estimated) for the postings and scores kept per index generation, LRU.
 POSTINGS_CACHE_MB = 192
@@ -140,7 +139,7 @@ class Engine:
         docnums, weights = array("I"), array("f")
         for reader, offset in self.leaves:
             if (field, text) in reader:
-                _read_postings(reader, field, text, offset, docnums, weights)
+                read_postings(reader, field, text, offset, docnums, weights)
         entry = _Term(docnums, weights, self.size)
         self._terms[key] = entry
         self._cached_bytes += entry.nbytes()
@@ -328,54 +327,16 @@ class Engine:
         totals: Iterable[float] = [0.0] * len(docnums)
         for part in parts:
             totals = map(operator.add, totals, part)
-        scores = list(totals)
-        if len(scores) > limit:  # only documents at or above the limit-th best score
-            floor = heapq.nlargest(limit, scores)[-1]
-            keep = list(map(operator.ge, scores, itertools.repeat(floor)))
-            scores = list(itertools.compress(scores, keep))
+        summed: list[float] = list(totals)
+        if len(summed) > limit:  # only documents at or above the limit-th best score
+            floor = heapq.nlargest(limit, summed)[-1]
+            keep = list(map(operator.ge, summed, itertools.repeat(floor)))
+            summed = list(itertools.compress(summed, keep))
             docnums = list(itertools.compress(docnums, keep))
         ids = self.column("id")
-        keyed = zip(scores, map(ids.__getitem__, docnums), docnums, strict=True)
+        keyed = zip(summed, map(ids.__getitem__, docnums), docnums, strict=True)
         best = heapq.nlargest(limit, keyed)
         return [(docnum, score) for score, _, docnum in best]
-
-
-def _read_postings(
-    reader: Any, field: str, text: str, offset: int, docnums: array, weights: array
-) -> None:
-    """Append one segment's postings of a term to ``docnums`` and ``weights`` (block-wise)."""
-    try:
-        matcher = reader.postings(field, text)
-    except TermNotFound:
-        return
-    add = itertools.repeat(offset)
-    if isinstance(matcher, SplitLeafMatcher):  # no deletions: whole blocks, ids at C speed
-        while matcher.is_active():
-            if matcher._data is None:
-                matcher._read_data()
-            matcher._read_weights()
-            packed = matcher._data[0]
-            deltas = array("I", zlib.decompress(packed)) if type(packed) is bytes else packed
-            ids = itertools.accumulate(deltas)
-            docnums.extend(map(operator.add, ids, add))
-            weights.extend(matcher._weights)
-            matcher._next_block()
-        return
-    if isinstance(matcher, W3LeafMatcher):  # the same for segments in Whoosh's own format
-        while matcher.is_active():
-            if matcher._data is None:
-                matcher._read_data()
-            ids = matcher._data[0]
-            if not matcher._byteids:  # delta-coded: the running sum, at C speed
-                ids = itertools.accumulate(ids)
-            matcher._read_weights()
-            docnums.extend(map(operator.add, ids, add))
-            weights.extend(matcher._weights)
-            matcher._next_block()
-        return
-    for docnum, weight in matcher.items_as("weight"):
-        docnums.append(offset + docnum)
-        weights.append(weight)
 
 
 def _positive_terms(query: wq.Query, negated: bool = False) -> Iterable[tuple[str, str]]:
@@ -402,130 +363,3 @@ def _bonuses(query: wq.Query) -> Iterable[tuple[wq.Query, float]]:
             yield from _bonuses(sub)
 
 
-# -- the postings format ----------------------------------------------------------------------
-#
-# Whoosh pickles each block of postings as one zlib-compressed tuple (ids, weights, values);
-# for fields with positions the values are most of it (90% of the time to read a block).
-# Here ids (deltas) and weights are packed arrays compressed on their own, and the values
-# (positions, needed only for phrases) a separately compressed pickle: matching and ranking
-# never decode a position. Segments record their codec, so older segments still read.
-
-#: zlib level for ids and weights (read on every term) and for positions (phrases only).
-_FAST_LEVEL, _VALUES_LEVEL = 1, 3
-#: Blocks shorter than this (most terms have a few postings) are stored as plain tuples.
-_SMALL_BLOCK = 16
-
-
-class SplitPostingsWriter(W3PostingsWriter):
-    """Writes blocks as (compressed id deltas, compressed weights, compressed values).
-
-    Blocks of fewer than :data:`_SMALL_BLOCK` postings keep Whoosh's tuples, uncompressed:
-    three zlib calls cost more than they save there.
-    """
-
-    def add_posting(
-        self, id_: Any, weight: float, vbytes: bytes, length: int | None = None
-    ) -> None:
-        """Buffer one posting (Whoosh's method without its per-posting type assertions)."""
-        if len(self._ids) >= self._blocklimit:
-            self._write_block()
-        self._ids.append(id_)
-        self._weights.append(weight)
-        if weight > self._maxweight:
-            self._maxweight = weight
-        if vbytes:
-            self._values.append(vbytes)
-        if length:
-            if self._minlength is None or length < self._minlength:
-                self._minlength = length
-            if length > self._maxlength:
-                self._maxlength = length
-
-    def _small(self) -> bool:
-        return self._byteids or len(self._ids) < _SMALL_BLOCK
-
-    def _mini_ids(self) -> Any:
-        if self._small():
-            return super()._mini_ids()
-        ids = self._ids
-        deltas = array("I", map(operator.sub, ids, itertools.chain((0,), ids)))
-        return zlib.compress(deltas.tobytes(), _FAST_LEVEL)
-
-    def _mini_weights(self) -> Any:
-        weights = super()._mini_weights()
-        if self._small() or not isinstance(weights, tuple):
-            return weights  # None (all 1.0) or one float for the whole block
-        return zlib.compress(array("f", weights).tobytes(), _FAST_LEVEL)
-
-    def _mini_values(self) -> Any:
-        values = super()._mini_values()
-        if self._small() or not isinstance(values, tuple):
-            return values
-        return zlib.compress(pickle.dumps(values, 2), _VALUES_LEVEL)
-
-
-class SplitLeafMatcher(W3LeafMatcher):
-    """Reads blocks written by :class:`SplitPostingsWriter` (Whoosh's matcher interface)."""
-
-    def _read_ids(self) -> None:
-        if self._data is None:
-            self._read_data()
-        if type(self._data[0]) is not bytes:
-            super()._read_ids()
-            return
-        deltas = array("I", zlib.decompress(self._data[0]))
-        self._ids = tuple(itertools.accumulate(deltas))
-
-    def _read_weights(self) -> None:
-        if self._data is None:
-            self._read_data()
-        if isinstance(self._data[1], bytes):
-            self._weights = array("f", zlib.decompress(self._data[1]))
-        else:
-            super()._read_weights()
-
-    def _read_values(self) -> None:
-        if self._data is None:
-            self._read_data()
-        packed = self._data[2]
-        if isinstance(packed, bytes) and (self._fixedsize is None or self._fixedsize < 0):
-            self._values = pickle.loads(zlib.decompress(packed))
-        else:
-            super()._read_values()
-
-
-class SplitFieldWriter(W3FieldWriter):
-    """Whoosh's field writer, without looking up each posting's document length.
-
-    Those lengths only feed per-block length bounds for Whoosh's own scorers; the engine
-    ranks with the per-document lengths, which are stored as before.
-    """
-
-    def add_postings(self, schema: Any, lengths: Any, items: Any) -> Any:
-        """Write the sorted postings ``items`` of a segment."""
-        return super().add_postings(schema, None, items)
-
-
-class SplitCodec(W3Codec):
-    """Whoosh's codec with :class:`SplitPostingsWriter` blocks (term vectors unchanged)."""
-
-    def field_writer(self, storage: Any, segment: Any) -> W3FieldWriter:
-        """Return the writer of a segment's terms and postings."""
-        return SplitFieldWriter(self, storage, segment)
-
-    def postings_writer(self, dbfile: Any, byteids: bool = False) -> W3PostingsWriter:
-        """Return the writer of a field's postings (Whoosh's own for term vectors)."""
-        if byteids:
-            return super().postings_writer(dbfile, byteids=True)
-        return SplitPostingsWriter(
-            dbfile, blocklimit=self._blocklimit, compression=0, inlinelimit=self._inlinelimit
-        )
-
-    def postings_reader(
-        self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None
-    ) -> Any:
-        """Return a matcher over a term's postings."""
-        if terminfo.is_inlined():
-            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
-        offset, length = terminfo.extent()
-        return SplitLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
