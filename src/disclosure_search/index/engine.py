@@ -43,6 +43,8 @@ FACET_BITSETS = 512
 _DATE_STEP = 2048
 #: Below this many documents, bitsets are built (and, below an eighth of it, read) bit by bit.
 _FEW = 512
+#: A term with this many times more postings than there are candidates is scored per candidate.
+_PARTIAL_SHARE = 4
 _TO_ASCII = bytes.maketrans(b"\x00\x01", b"01")
 _TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
 
@@ -302,6 +304,26 @@ class Engine:
             self._evict()
         return entry.scores
 
+    def _candidate_scores(self, field: str, entry: _Term, docnums: list[int]) -> list[float]:
+        """A frequent term's BM25 contribution for a few candidates only (not cached).
+
+        Scoring all of a term's postings costs one operation per posting; when the candidates
+        are far fewer, look each one up in the sorted postings instead. The arithmetic is the
+        same as :meth:`_scores`, in the same order, so the scores are identical.
+        """
+        count = entry.count
+        idf = math.log(1 + (self.doc_count - count + 0.5) / (count + 0.5))
+        norms = self._norms(field)
+        postings, weights = entry.docnums, entry.weights
+        out = [0.0] * len(docnums)
+        at = map(bisect.bisect_left, itertools.repeat(postings), docnums)
+        for n, (docnum, i) in enumerate(zip(docnums, at, strict=True)):
+            if i < count and postings[i] == docnum:
+                weight = weights[i]
+                norm = norms[docnum] if norms else K1
+                out[n] = idf * weight * (K1 + 1) / (weight + norm)
+        return out
+
     def rank(self, query: wq.Query, candidates: int, limit: int) -> list[tuple[int, float]]:
         """Return the ``limit`` best candidates by BM25 over the query's positive terms.
 
@@ -313,7 +335,11 @@ class Engine:
         zero = itertools.repeat(0.0)
         parts: list[Iterator[float]] = []
         for field, text in dict.fromkeys(_positive_terms(query)):
-            if not self.term(field, text).count:
+            entry = self.term(field, text)
+            if not entry.count:
+                continue
+            if entry.scores is None and len(docnums) * _PARTIAL_SHARE < entry.count:
+                parts.append(iter(self._candidate_scores(field, entry, docnums)))
                 continue
             scores = self._scores(field, text)
             if isinstance(scores, array):
