@@ -26,6 +26,14 @@ from disclosure_search.models import CATEGORIES, Document
 TARGET_BYTES = 5_600
 SEED = 20240601
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def save_results(name: str, figures: object) -> Path:
+    """Write a benchmark's figures to ``results/<name>.json`` (gitignored); return the path."""
+    out = RESULTS_DIR / f"{name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
+    return out
 SOURCES = ("kjj", "city", "fgw", "jyj")
 AGENCIES = (
     "市科技局",

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.corpus import RESULTS_DIR, corpus_key, documents_file, read_documents
+from bench.corpus import RESULTS_DIR, corpus_key, documents_file, read_documents, save_results
 
 TINY_DOCS = 300
 
@@ -232,9 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         ratio = results["ours"]["docs_per_s"] / results["baseline"]["docs_per_s"]
         results["ratio"] = ratio
         print(f"ours / baseline: {ratio:.2f}x docs/s", flush=True)
-    out = RESULTS_DIR / f"index_build-{count}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
+    save_results(f"index_build-{count}", results)
     return 0
 
 

@@ -14,7 +14,6 @@ bytes and reindexes nothing.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -22,7 +21,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.corpus import RESULTS_DIR
+from bench.corpus import save_results
 from disclosure_search.archive.catalog import Catalog
 from disclosure_search.config import Settings, load_settings
 from disclosure_search.jobs.nightly import full_sweep_due
@@ -118,9 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"target (≤ {BYTES_TARGET:.0%} of the bytes, nothing reindexed): "
           f"{'met' if ok else 'MISSED'}")
     if not args.tiny:
-        out = RESULTS_DIR / f"nightly_crawl-scale{scale}.json"
-        out.write_text(json.dumps({"scale": scale, "rps": args.rps, "full": asdict(full),
-                                   "nightly": asdict(nightly), "target_met": ok}, indent=2))
+        save_results(f"nightly_crawl-scale{scale}", {
+            "scale": scale, "rps": args.rps, "full": asdict(full),
+            "nightly": asdict(nightly), "target_met": ok})
     return 0 if ok else 1
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import random
 import statistics
 import sys
@@ -24,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench.corpus import RESULTS_DIR, documents_file, read_documents
+from bench.corpus import documents_file, read_documents, save_results
 from bench.index_build import index_dir_for, run_child
 from disclosure_search.models import CATEGORIES, SearchQuery
 
@@ -181,9 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [TINY_DOCS] if args.tiny else args.docs
     for count in sizes:
         results = bench_size(count, args.corpus, args.queries, not args.skip_baseline)
-        out = RESULTS_DIR / f"query_latency-{count}.json"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(results, indent=2))
+        save_results(f"query_latency-{count}", results)
     return 0
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import os
 import random
 import shutil
@@ -26,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.corpus import RESULTS_DIR, corpus_key, documents_file, read_documents
+from bench.corpus import RESULTS_DIR, corpus_key, documents_file, read_documents, save_results
 from disclosure_search.models import CATEGORIES
 
 TINY = {"docs": 300, "clients": 2, "seconds": 3.0}
@@ -296,9 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {kind:5} n={row['n']:6}  p50 {row['p50_ms']:7.1f} ms  "
               f"p95 {row['p95_ms']:7.1f} ms")
     suffix = "-varied" if args.varied else ""
-    out = RESULTS_DIR / f"web_load-{args.docs}{suffix}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(figures, indent=2, ensure_ascii=False))
+    save_results(f"web_load-{args.docs}{suffix}", figures)
     return 1 if figures["errors"] else 0
 
 
