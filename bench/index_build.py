@@ -3,10 +3,13 @@
 Each build runs in a child process whose whole process tree (analysis workers included) is
 sampled for resident memory. The baseline is what a first attempt looks like: one process,
 ``jieba.analyse.ChineseAnalyzer`` on title and body, Whoosh's default writer, bodies stored for
-the default highlighter. Both builds index the same documents in the same run; built indexes
-are kept under ``bench/results/cache/`` for ``bench.query_latency``.
+the default highlighter. Both builds index the same documents in the same run, interleaved with two
+reference engines fed the project's own tokens (SQLite FTS5 and tantivy, see ``bench.peers``);
+built indexes are kept under ``bench/results/cache/`` for ``bench.query_latency``. Every
+figure is printed with the load average before and after it, and ratios are given by wall
+time and by CPU seconds (which the machine's load cannot bend).
 
-    python -m bench.index_build --corpus DIR [--docs 20000] [--skip-baseline]
+    python -m bench.index_build --corpus DIR [--docs 20000 100000] [--skip-baseline] [--no-peers]
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench import peers
 from bench.corpus import RESULTS_DIR, corpus_key, documents_file, read_documents, save_results
+from bench.machine import load_average
 
 TINY_DOCS = 300
 
@@ -150,6 +155,7 @@ def run_child(kind: str, docs_path: Path, index_dir: Path) -> dict[str, float]:
         str(index_dir),
     ]
     root = Path(__file__).resolve().parent.parent
+    load_before = load_average()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=root)
     peak = [0, 0]
 
@@ -168,13 +174,20 @@ def run_child(kind: str, docs_path: Path, index_dir: Path) -> dict[str, float]:
     result = json.loads(out.strip().splitlines()[-1])
     result["peak_rss_mb"] = peak[0] / 1e6
     result["peak_anon_mb"] = peak[1] / 1e6
-    result["index_mb"] = sum(p.stat().st_size for p in index_dir.iterdir()) / 1e6
+    result["index_mb"] = sum(p.stat().st_size for p in index_dir.rglob("*") if p.is_file()) / 1e6
+    result["load"] = [load_before, load_average()]
+    (index_dir / BUILT_MARKER).write_text(json.dumps(result))
     return result
+
+
+BUILDERS = {"ours": build_ours, "baseline": build_baseline, **peers.BUILDERS}
+#: The file a finished build leaves in its index folder (its figures, as JSON).
+BUILT_MARKER = "BUILT.json"
 
 
 def _child(kind: str, docs_path: Path, index_dir: Path) -> int:
     started = time.perf_counter()
-    count = (build_ours if kind == "ours" else build_baseline)(docs_path, index_dir)
+    count = BUILDERS[kind](docs_path, index_dir)
     seconds = time.perf_counter() - started
     cpu = sum(
         usage.ru_utime + usage.ru_stime
@@ -200,7 +213,8 @@ def _report(kind: str, result: dict[str, float], megabytes: float) -> dict[str, 
         f"{rate:7.1f} docs/s, {figures['mb_per_s']:5.2f} MB/s, "
         f"CPU {result['cpu_seconds']:6.0f} s, peak PSS {result['peak_rss_mb']:5.0f} MB "
         f"(anonymous {result['peak_anon_mb']:5.0f} MB), "
-        f"index {result['index_mb']:4.0f} MB",
+        f"index {result['index_mb']:4.0f} MB, "
+        f"load {result['load'][0]:.1f} -> {result['load'][1]:.1f}",
         flush=True,
     )
     return figures
@@ -209,31 +223,49 @@ def _report(kind: str, result: dict[str, float], megabytes: float) -> dict[str, 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; print figures and the ratio to the baseline."""
     parser = argparse.ArgumentParser(prog="python -m bench.index_build", description=__doc__)
-    parser.add_argument("--docs", type=int, default=20_000, help="documents (default 20000)")
+    parser.add_argument(
+        "--docs", type=int, nargs="+", default=[20_000], help="sizes (default 20000)"
+    )
     parser.add_argument("--tiny", action="store_true", help=f"{TINY_DOCS} documents, for CI")
     parser.add_argument("--corpus", type=Path, help="real-document corpus folder (laws/ ...)")
     parser.add_argument("--skip-baseline", action="store_true", help="only build ours")
-    parser.add_argument("--child", choices=("ours", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--no-peers", action="store_true", help="leave out FTS5 and tantivy")
+    parser.add_argument("--child", choices=tuple(BUILDERS), help=argparse.SUPPRESS)
     parser.add_argument("--docs-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--index-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         return _child(args.child, args.docs_file, args.index_dir)
-    count = TINY_DOCS if args.tiny else args.docs
-    docs_path = documents_file(count, args.corpus)
+    kinds = ["ours"] + ([] if args.skip_baseline else ["baseline"])
+    kinds += [] if args.no_peers else list(peers.PEERS)
+    for count in [TINY_DOCS] if args.tiny else args.docs:
+        bench_size(count, args.corpus, kinds)
+    return 0
+
+
+def bench_size(count: int, corpus: Path | None, kinds: list[str]) -> dict[str, Any]:
+    """Build every kind of index over the same ``count`` documents; print and save the figures."""
+    docs_path = documents_file(count, corpus)
     megabytes = text_megabytes(docs_path)
     print(f"{count} documents, {megabytes:.1f} MB of text, {os.cpu_count()} CPUs", flush=True)
-    results = {"docs": count, "text_mb": megabytes}
-    ours = run_child("ours", docs_path, index_dir_for("ours", count, args.corpus))
-    results["ours"] = _report("ours", ours, megabytes)
-    if not args.skip_baseline:
-        base = run_child("baseline", docs_path, index_dir_for("baseline", count, args.corpus))
-        results["baseline"] = _report("baseline", base, megabytes)
-        ratio = results["ours"]["docs_per_s"] / results["baseline"]["docs_per_s"]
-        results["ratio"] = ratio
-        print(f"ours / baseline: {ratio:.2f}x docs/s", flush=True)
+    results: dict[str, Any] = {"docs": count, "text_mb": megabytes}
+    for kind in kinds:
+        built = run_child(kind, docs_path, index_dir_for(kind, count, corpus))
+        results[kind] = _report(kind, built, megabytes)
+    for kind in kinds[1:]:
+        ours, other = results["ours"], results[kind]
+        wall = ours["docs_per_s"] / other["docs_per_s"]
+        cpu = other["cpu_seconds"] / ours["cpu_seconds"]
+        results[f"ratio_{kind}"] = {"wall": wall, "cpu": cpu}
+        print(
+            f"ours vs {kind}: docs/s ratio {wall:.2f}x, CPU-seconds ratio {cpu:.2f}x "
+            f"({kind} CPU s / ours; above 1, ours uses less)",
+            flush=True,
+        )
+    if "baseline" in results:
+        results["ratio"] = results["ratio_baseline"]["wall"]
     save_results(f"index_build-{count}", results)
-    return 0
+    return results
 
 
 if __name__ == "__main__":

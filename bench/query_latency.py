@@ -1,12 +1,16 @@
 """Query latency with facets and highlighted top-10 snippets: the project's search vs a naive one.
 
 200 realistic queries (1-3 words from the documents' own vocabulary, a quarter with a
-category filter, a fifth with a date range) run against the project's index and against the
-naive baseline (Whoosh + ``jieba.analyse.ChineseAnalyzer`` + Whoosh's default highlighter) over
-the same documents, in the same run. Indexes are built by ``bench.index_build`` and cached
-under ``bench/results/cache/`` keyed by size and corpus.
+category filter, a fifth with a date range) run against the project's index, the naive
+baseline (Whoosh + ``jieba.analyse.ChineseAnalyzer`` + Whoosh's default highlighter on the top
+10) and two reference engines fed the project's tokens (SQLite FTS5, tantivy; ``bench.peers``),
+over the same documents, in the same run. Engines take turns: each round runs every engine
+once, and each figure is the median of the rounds (3 by default), printed with the load
+average before and after. Indexes are built by ``bench.index_build`` and cached under
+``bench/results/cache/`` keyed by size and corpus.
 
-    python -m bench.query_latency --corpus DIR [--docs 20000 100000] [--skip-baseline]
+    python -m bench.query_latency --corpus DIR [--docs 20000 100000] [--rounds 3]
+        [--skip-baseline] [--no-peers]
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bench import peers
 from bench.corpus import documents_file, read_documents, save_results
-from bench.index_build import index_dir_for, run_child
+from bench.index_build import BUILT_MARKER, index_dir_for, run_child
+from bench.machine import load_average
 from disclosure_search.models import CATEGORIES, SearchQuery
 
 TINY_DOCS = 300
@@ -125,16 +131,34 @@ def run_baseline(index_dir: Path, queries: list[BenchQuery]) -> dict[str, Any]:
         results = searcher.search(
             parsed, limit=10, groupedby=facets, filter=query.And(filters) if filters else None
         )
-        _ = [(hit["title"], hit.highlights("body")) for hit in results]
+        # With groupedby Whoosh keeps every hit in the results: highlight the top 10 only.
+        _ = [(hit["title"], hit.highlights("body")) for hit in results[:10]]
         times.append((time.perf_counter() - started) * 1000)
         totals.append(len(results))
     searcher.close()
     return {**_percentiles(times[5:]), "mean_total": statistics.fmean(totals[5:])}
 
 
+def run_peer(kind: str, index_dir: Path, queries: list[BenchQuery]) -> dict[str, Any]:
+    """Time a reference engine on the same queries (analysed the same way as ours)."""
+    search = peers.SEARCHERS[kind](index_dir)
+    times, totals = [], []
+    for bench_query in queries[:5] + queries:
+        started = time.perf_counter()
+        total = search(
+            peers.query_words(bench_query.words),
+            bench_query.category,
+            int(f"{bench_query.date_from:%Y%m%d}") if bench_query.date_from else 0,
+            int(f"{bench_query.date_to:%Y%m%d}") if bench_query.date_to else 0,
+        )
+        times.append((time.perf_counter() - started) * 1000)
+        totals.append(total)
+    return {**_percentiles(times[5:]), "mean_total": statistics.fmean(totals[5:])}
+
+
 def _ensure_index(kind: str, count: int, corpus: Path | None, docs_path: Path) -> Path:
     index_dir = index_dir_for(kind, count, corpus)
-    if not any(index_dir.glob("_MAIN_*.toc")):
+    if not (index_dir / BUILT_MARKER).exists():
         print(f"building the {kind} index of {count} documents (cached for next time)", flush=True)
         run_child(kind, docs_path, index_dir)
     return index_dir
@@ -142,29 +166,55 @@ def _ensure_index(kind: str, count: int, corpus: Path | None, docs_path: Path) -
 
 def _line(kind: str, figures: dict[str, Any]) -> str:
     return (
-        f"{kind:22} p50 {figures['p50_ms']:7.1f} ms  p95 {figures['p95_ms']:7.1f} ms  "
-        f"mean {figures['mean_ms']:7.1f} ms  (mean hits {figures['mean_total']:.0f})"
+        f"{kind:28} p50 {figures['p50_ms']:7.1f} ms  p95 {figures['p95_ms']:7.1f} ms  "
+        f"mean {figures['mean_ms']:7.1f} ms  (mean hits {figures['mean_total']:.0f}; "
+        f"load {figures['load'][0]:.1f} -> {figures['load'][1]:.1f}; "
+        f"median of {figures['rounds']})"
     )
 
 
-def bench_size(count: int, corpus: Path | None, queries_n: int, baseline: bool) -> dict[str, Any]:
-    """Run the queries at one corpus size; print and return the figures."""
+def _timed(run: Any) -> dict[str, Any]:
+    before = load_average()
+    figures: dict[str, Any] = run()
+    return {**figures, "load": [before, load_average()]}
+
+
+def _median(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the round whose p95 is the median (its p50 and mean beside it)."""
+    ordered = sorted(rounds, key=lambda r: r["p95_ms"])
+    return {**ordered[len(ordered) // 2], "rounds": len(rounds)}
+
+
+def bench_size(
+    count: int, corpus: Path | None, queries_n: int, kinds: list[str], rounds: int
+) -> dict[str, Any]:
+    """Run the queries at one corpus size, engines taking turns; print and return the figures."""
     docs_path = documents_file(count, corpus)
     queries = make_queries(docs_path, queries_n)
-    ours_dir = _ensure_index("ours", count, corpus, docs_path)
+    dirs = {kind: _ensure_index(kind, count, corpus, docs_path) for kind in kinds if kind != "ours"}
+    dirs["ours"] = _ensure_index("ours", count, corpus, docs_path)
+    runs: dict[str, Any] = {
+        "ours (snippets)": lambda: run_ours(dirs["ours"], queries),
+        "ours (no snippets)": lambda: run_ours(dirs["ours"], queries, snippets=False),
+    }
+    if "baseline" in kinds:
+        runs["baseline (top-10 highlights)"] = lambda: run_baseline(dirs["baseline"], queries)
+    for kind in (k for k in kinds if k in peers.PEERS):
+        runs[kind] = lambda kind=kind: run_peer(kind, dirs[kind], queries)
+    measured: dict[str, list[dict[str, Any]]] = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, run in runs.items():
+            measured[name].append(_timed(run))
+    print(f"{count} documents, {len(queries)} queries, {rounds} rounds", flush=True)
     results: dict[str, Any] = {"docs": count, "queries": len(queries)}
-    results["ours"] = run_ours(ours_dir, queries)
-    print(f"{count} documents, {len(queries)} queries", flush=True)
-    print(_line("ours (snippets)", results["ours"]), flush=True)
-    results["ours_no_snippets"] = run_ours(ours_dir, queries, snippets=False)
-    print(_line("ours (no snippets)", results["ours_no_snippets"]), flush=True)
-    if baseline:
-        base_dir = _ensure_index("baseline", count, corpus, docs_path)
-        results["baseline"] = run_baseline(base_dir, queries)
-        print(_line("baseline (highlights)", results["baseline"]), flush=True)
-        ratio = results["baseline"]["p95_ms"] / results["ours"]["p95_ms"]
-        results["p95_speedup"] = ratio
-        print(f"baseline p95 / ours p95: {ratio:.1f}x", flush=True)
+    for name, figures in measured.items():
+        results[name] = _median(figures)
+        print(_line(name, results[name]), flush=True)
+    ours_p95 = results["ours (snippets)"]["p95_ms"]
+    for name in list(runs)[2:]:
+        ratio = results[name]["p95_ms"] / ours_p95
+        results[f"p95_ratio {name}"] = ratio
+        print(f"{name} p95 / ours p95: {ratio:.2f}x", flush=True)
     return results
 
 
@@ -175,11 +225,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tiny", action="store_true", help=f"{TINY_DOCS} documents, for CI")
     parser.add_argument("--corpus", type=Path, help="real-document corpus folder (laws/ ...)")
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--skip-baseline", action="store_true", help="only time ours")
+    parser.add_argument("--rounds", type=int, default=3, help="turns per engine (median)")
+    parser.add_argument("--skip-baseline", action="store_true", help="leave out the baseline")
+    parser.add_argument("--no-peers", action="store_true", help="leave out FTS5 and tantivy")
     args = parser.parse_args(argv)
     sizes = [TINY_DOCS] if args.tiny else args.docs
+    kinds = ["ours"] + ([] if args.skip_baseline else ["baseline"])
+    kinds += [] if args.no_peers else list(peers.PEERS)
     for count in sizes:
-        results = bench_size(count, args.corpus, args.queries, not args.skip_baseline)
+        results = bench_size(count, args.corpus, args.queries, kinds, args.rounds)
         save_results(f"query_latency-{count}", results)
     return 0
 
