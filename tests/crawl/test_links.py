@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from crawl.site import list_html
-from disclosure_search.crawl.links import discover, is_attachment_url, parse_html
+from disclosure_search.crawl.links import discover, parse_html
 from disclosure_search.encoding import decode_html
+from disclosure_search.vocabulary.attachments import is_attachment_url
 
 BASE = "http://h/xxgk/tzgg/index.html"
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from disclosure_search.config import SourceSettings
-from disclosure_search.crawl.scope import Scope, canonicalize
+from disclosure_search.crawl.scope import Scope
+from disclosure_search.vocabulary.urls import canonicalize
 
 
 def test_canonical_form_drops_fragment_default_port_and_host_case() -> None:

@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 import lxml.html
 
 from disclosure_search.config import SourceSettings
-from disclosure_search.crawl.links import PageLinks, is_attachment_url
+from disclosure_search.crawl.links import PageLinks
 from disclosure_search.models import PageKind
+from disclosure_search.vocabulary.attachments import is_attachment_url
 
 #: Detail-page URL shapes of the common site systems (TRS, Hanweb/大汉, others).
 DETAIL_URL_SHAPES = (

@@ -22,8 +22,10 @@ from disclosure_search.crawl.contracts import (
 from disclosure_search.crawl.fetch import Fetcher, FetchResult
 from disclosure_search.crawl.links import PAGE_PARAMS, Link, PageLinks, discover, parse_html
 from disclosure_search.crawl.robots import RobotsPolicy
-from disclosure_search.crawl.scope import Scope, canonicalize
+from disclosure_search.crawl.scope import Scope
 from disclosure_search.models import FetchedPage, PageKind
+from disclosure_search.vocabulary.attachments import attachment_type
+from disclosure_search.vocabulary.urls import canonicalize
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +203,12 @@ class Crawler:
         looks_html = any(t in ctype for t in _HTML_TYPES) or (
             not ctype and page.body.lstrip()[:1] == b"<"
         )
-        if item.guess == "attachment" or not looks_html:
+        # A download script may label a file text/html: its bytes or its
+        # Content-Disposition file name tell the truth.
+        is_file = attachment_type(
+            body=page.body, content_disposition=page.header("Content-Disposition")
+        )
+        if item.guess == "attachment" or not looks_html or is_file is not None:
             return "attachment", None
         tree = parse_html(page.body, page.url, ctype)
         links = discover(tree, page.url)

@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 from disclosure_search.config import CrawlSettings
 from disclosure_search.crawl.rate import RateLimiter
 from disclosure_search.crawl.retry import TOO_LARGE, RetryPolicy
-from disclosure_search.crawl.scope import canonicalize, host_of
+from disclosure_search.crawl.scope import host_of
 from disclosure_search.models import FetchedPage
+from disclosure_search.vocabulary.urls import canonicalize
 
 log = logging.getLogger(__name__)
 

@@ -10,14 +10,10 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 import lxml.html
 from lxml import etree
 
-from disclosure_search.crawl.scope import canonicalize
 from disclosure_search.encoding import decode_html
+from disclosure_search.vocabulary.attachments import is_attachment_url
+from disclosure_search.vocabulary.urls import canonicalize
 
-#: File extensions treated as attachments (附件) rather than pages.
-ATTACHMENT_EXTENSIONS = frozenset({
-    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".wps", ".et", ".dps",
-    ".ofd", ".txt", ".csv", ".rtf", ".zip", ".rar", ".7z",
-})
 #: Query parameters that number list pages.
 PAGE_PARAMS = frozenset({
     "page", "pagenum", "pageno", "pageindex", "curpage", "currentpage", "p", "pn", "page_no",
@@ -40,21 +36,14 @@ class PageLinks:
     """What a page links to, sorted into the groups the crawler treats differently.
 
     ``links`` are ordinary anchors in document order (paging and attachments excluded),
-    ``paging`` the other pages of the same list, ``attachments`` files by extension.
+    ``paging`` the other pages of the same list, ``attachments`` files (decided by
+    ``vocabulary.attachments``).
     """
 
     links: tuple[Link, ...] = ()
     paging: tuple[str, ...] = ()
     attachments: tuple[Link, ...] = ()
     text: str = ""
-
-
-def is_attachment_url(url: str) -> bool:
-    """True when the URL's path (or a download script's file parameter) ends in an attachment
-    extension (.pdf, .docx, .xls, ...)."""
-    parts = urlsplit(url)
-    names = [parts.path] + [v for _, v in parse_qsl(parts.query) if "." in v]
-    return any(posixpath.splitext(n)[1].lower() in ATTACHMENT_EXTENSIONS for n in names)
 
 
 def parse_html(body: bytes, url: str, content_type: str | None = None) -> lxml.html.HtmlElement:
@@ -87,7 +76,7 @@ def discover(tree: lxml.html.HtmlElement, url: str) -> PageLinks:
             continue
         seen.add(target)
         text = " ".join(anchor.text_content().split())
-        if is_attachment_url(target):
+        if is_attachment_url(target, text):
             attachments.append(Link(target, text))
         elif _is_paging(target, url, text):
             paging.append(target)

@@ -1,50 +1,13 @@
-"""URL canonicalisation and the crawl scope: which URLs a source may fetch."""
+"""The crawl scope: which URLs a source may fetch (canonical URLs, see ``vocabulary.urls``)."""
 
 from __future__ import annotations
 
 import posixpath
 import re
-from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from disclosure_search.config import SourceSettings
-
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-#: Characters left as they are when non-ASCII ones are percent-encoded (existing %XX stay).
-_SAFE = "/%:@!$&'()*+,;=-._~?"
-
-
-def canonicalize(url: str, base: str | None = None) -> str | None:
-    """Return the canonical form of ``url`` (resolved against ``base``), or None if not http(s).
-
-    Canonical means: scheme and host lower-cased (internationalised hosts in IDNA form),
-    default port dropped, empty path made ``/``, fragment dropped, characters that cannot go
-    on the wire (Chinese file names, spaces) percent-encoded as UTF-8. Nothing else changes
-    (query order is kept: servers may care).
-
-    Args:
-        url: an absolute or relative URL as found in a page.
-        base: the URL of the page it was found on, for relative links.
-    """
-    url = url.strip()
-    if base is not None:
-        url = urljoin(base, url)
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return None
-    try:
-        host = parts.hostname.lower().encode("idna").decode("ascii")
-    except UnicodeError:
-        return None
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    path = quote(parts.path or "/", safe=_SAFE)
-    return urlunsplit((scheme, netloc, path, quote(parts.query, safe=_SAFE), ""))
+from disclosure_search.vocabulary.urls import canonicalize
 
 
 def host_of(url: str) -> str:

@@ -8,7 +8,7 @@ import zipfile
 from collections.abc import Iterator
 
 from disclosure_search.errors import ExtractError
-from disclosure_search.extract.links import attachment_extension
+from disclosure_search.vocabulary.attachments import attachment_type
 
 logger = logging.getLogger(__name__)
 
@@ -19,26 +19,6 @@ MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_SHEET_ROWS = 100_000
 MAX_PDF_PAGES = 2_000
-
-_BY_CONTENT_TYPE = {
-    "application/pdf": ".pdf",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-    "text/plain": ".txt",
-    "text/csv": ".csv",
-}
-
-
-def _kind(data: bytes, url: str, content_type: str | None) -> str:
-    """The file's type: magic bytes first, then the URL's extension, then Content-Type."""
-    if data.startswith(b"%PDF"):
-        return ".pdf"
-    ext = attachment_extension(url)
-    if ext in {".docx", ".xlsx", ".pdf", ".txt", ".csv"}:
-        return ext
-    media = (content_type or "").split(";", 1)[0].strip().lower()
-    return _BY_CONTENT_TYPE.get(media, ext)
-
 
 class _Collector:
     """Gathers text up to ``MAX_TEXT_CHARS`` and says when it is full."""
@@ -151,13 +131,18 @@ def _plain_text(data: bytes) -> str:
     return data.decode("utf-8", "replace")[:MAX_TEXT_CHARS]
 
 
-def attachment_text(data: bytes, url: str, content_type: str | None = None) -> str:
+def attachment_text(
+    data: bytes, url: str, content_type: str | None = None,
+    content_disposition: str | None = None,
+) -> str:
     """Return the text of an attachment, cut at ``MAX_TEXT_CHARS``.
 
     Args:
         data: the file's bytes.
-        url: where it came from (its extension names the type when the bytes do not).
+        url: where it came from (its name says the type when the bytes do not).
         content_type: the Content-Type header, if any.
+        content_disposition: the Content-Disposition header, if any (a download script's
+            file name).
 
     Returns:
         The text: PDF pages, DOCX paragraphs and tables (cells tab-separated), XLSX
@@ -167,7 +152,9 @@ def attachment_text(data: bytes, url: str, content_type: str | None = None) -> s
         ExtractError: the file is broken, encrypted, too large once unpacked, or of an
             unsupported type (.doc, .xls, .wps, .zip, ...).
     """
-    kind = _kind(data, url, content_type)
+    found = attachment_type(url, body=data, content_type=content_type,
+                            content_disposition=content_disposition)
+    kind = found.extension if found is not None else ""
     readers = {".pdf": _pdf_text, ".docx": _docx_text, ".xlsx": _xlsx_text,
                ".txt": _plain_text, ".csv": _plain_text}  # fmt: skip
     reader = readers.get(kind)

@@ -2,56 +2,25 @@
 
 from __future__ import annotations
 
-import posixpath
-from urllib.parse import unquote, urljoin, urlsplit
-
 from bs4 import BeautifulSoup, Tag
 
 from disclosure_search.extract.metadata import clean_text
 from disclosure_search.models import Attachment
-
-#: File extensions treated as attachments, with the media type each one means.
-ATTACHMENT_TYPES: dict[str, str] = {
-    ".pdf": "application/pdf",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".ppt": "application/vnd.ms-powerpoint",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".wps": "application/vnd.ms-works",
-    ".et": "application/vnd.ms-excel",
-    ".dps": "application/vnd.ms-powerpoint",
-    ".ofd": "application/ofd",
-    ".zip": "application/zip",
-    ".rar": "application/vnd.rar",
-    ".7z": "application/x-7z-compressed",
-    ".txt": "text/plain",
-    ".csv": "text/csv",
-    ".rtf": "application/rtf",
-}
-
-
-def attachment_extension(url: str) -> str:
-    """Return the lower-case extension of a URL's path (".pdf"), or "" when it has none."""
-    path = urlsplit(url).path
-    return posixpath.splitext(unquote(path))[1].lower()
-
-
-def media_type_for(url: str) -> str:
-    """Return the media type an attachment URL's extension implies, or ""."""
-    return ATTACHMENT_TYPES.get(attachment_extension(url), "")
+from disclosure_search.vocabulary.attachments import query_file_name, url_file_type
+from disclosure_search.vocabulary.urls import canonicalize, path_name
 
 
 def _name(link: Tag, url: str) -> str:
     text = clean_text(link.get_text(" ")) or clean_text(str(link.get("title") or ""))
-    if text:
-        return text
-    return posixpath.basename(unquote(urlsplit(url).path))
+    return text or query_file_name(url) or path_name(url)
 
 
 def find_attachments(soup: BeautifulSoup | Tag, base_url: str) -> tuple[Attachment, ...]:
-    """Return the page's attachment links, absolute and without duplicates.
+    """Return the page's attachment links, canonical and without duplicates.
+
+    The URLs are canonical (``vocabulary.urls.canonicalize``), the form the crawler archived
+    them under, so each attachment meets its capture. Which links are attachments is decided
+    by ``vocabulary.attachments.url_file_type`` (path, download-script parameter, link text).
 
     Args:
         soup: the parsed page.
@@ -62,18 +31,22 @@ def find_attachments(soup: BeautifulSoup | Tag, base_url: str) -> tuple[Attachme
         in page order; the text of each is read later.
     """
     base_tag = soup.find("base", href=True)
-    base = urljoin(base_url, str(base_tag["href"])) if isinstance(base_tag, Tag) else base_url
+    base = base_url
+    if isinstance(base_tag, Tag):
+        base = canonicalize(str(base_tag["href"]), base_url) or base_url
     found: dict[str, Attachment] = {}
     for link in soup.find_all("a", href=True):
         href = str(link["href"]).strip()
-        if not href or href.lower().startswith(("javascript:", "mailto:", "#")):
+        if not href or href.lower().startswith(("javascript:", "mailto:", "tel:", "#")):
             continue
-        url = urljoin(base, href).split("#", 1)[0]
-        media_type = media_type_for(url)
-        if not media_type:
+        url = canonicalize(href, base)
+        if url is None:
+            continue
+        file_type = url_file_type(url, clean_text(link.get_text(" ")))
+        if file_type is None:
             continue
         name = _name(link, url)
         previous = found.get(url)
         if previous is None or (not previous.name and name):
-            found[url] = Attachment(url=url, name=name, media_type=media_type)
+            found[url] = Attachment(url=url, name=name, media_type=file_type.media_type)
     return tuple(found.values())

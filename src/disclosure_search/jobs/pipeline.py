@@ -154,7 +154,8 @@ def _attachment(catalog: Catalog, att: Attachment) -> Attachment:
         return att
     try:
         page = catalog.read_page(capture)
-        text = attachment_text(page.body, att.url, page.header("Content-Type"))
+        text = attachment_text(page.body, att.url, page.header("Content-Type"),
+                               page.header("Content-Disposition"))
     except ExtractError as exc:
         return replace(att, size=len(page.body), error=str(exc))
     except ArchiveError as exc:
