@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import random
 import statistics
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -156,6 +158,62 @@ def run_peer(kind: str, index_dir: Path, queries: list[BenchQuery]) -> dict[str,
     return {**_percentiles(times[5:]), "mean_total": statistics.fmean(totals[5:])}
 
 
+def query_process_memory(index_dir: Path, docs_path: Path, queries_n: int) -> dict[str, float]:
+    """Open our index in a fresh process and run the queries; return its memory in MB.
+
+    Anonymous memory is what each process holds on its own (a web worker pays it again);
+    the rest is pages of the mapped or read index files, shared by every process through the
+    page cache.
+    """
+    command = [
+        sys.executable,
+        "-m",
+        "bench.query_latency",
+        "--child-memory",
+        str(index_dir),
+        "--docs-file",
+        str(docs_path),
+        "--queries",
+        str(queries_n),
+    ]
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=root).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _own_memory() -> dict[str, float]:
+    found = {}
+    with open("/proc/self/smaps_rollup", encoding="ascii") as rollup:
+        for line in rollup:
+            key, value = line.split()[:2]
+            if value.isdigit():  # the first line names the mapping range
+                found[key.rstrip(":")] = int(value) / 1024
+    return {"pss_mb": found.get("Pss", 0.0), "anon_mb": found.get("Pss_Anon", 0.0)}
+
+
+def _child_memory(index_dir: Path, docs_path: Path, queries_n: int) -> int:
+    from disclosure_search.index.backend import open_backend
+
+    queries = make_queries(docs_path, queries_n)
+    before = _own_memory()
+    backend = open_backend(index_dir)
+    opened = _own_memory()
+    backend.close()
+    run_ours(index_dir, queries)
+    after = _own_memory()
+    print(
+        json.dumps(
+            {
+                "start_anon_mb": before["anon_mb"],
+                "opened_anon_mb": opened["anon_mb"],
+                "after_queries_anon_mb": after["anon_mb"],
+                "after_queries_pss_mb": after["pss_mb"],
+            }
+        )
+    )
+    return 0
+
+
 def _ensure_index(kind: str, count: int, corpus: Path | None, docs_path: Path) -> Path:
     index_dir = index_dir_for(kind, count, corpus)
     if not (index_dir / BUILT_MARKER).exists():
@@ -210,6 +268,15 @@ def bench_size(
     for name, figures in measured.items():
         results[name] = _median(figures)
         print(_line(name, results[name]), flush=True)
+    memory = query_process_memory(dirs["ours"], docs_path, queries_n)
+    results["ours_query_process"] = memory
+    print(
+        f"ours, one query process: anonymous memory {memory['start_anon_mb']:.0f} MB at start, "
+        f"{memory['opened_anon_mb']:.0f} MB with the index open, "
+        f"{memory['after_queries_anon_mb']:.0f} MB after the queries "
+        f"(PSS {memory['after_queries_pss_mb']:.0f} MB)",
+        flush=True,
+    )
     ours_p95 = results["ours (snippets)"]["p95_ms"]
     for name in list(runs)[2:]:
         ratio = results[name]["p95_ms"] / ours_p95
@@ -228,7 +295,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="turns per engine (median)")
     parser.add_argument("--skip-baseline", action="store_true", help="leave out the baseline")
     parser.add_argument("--no-peers", action="store_true", help="leave out FTS5 and tantivy")
+    parser.add_argument("--child-memory", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--docs-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child_memory:
+        return _child_memory(args.child_memory, args.docs_file, args.queries)
     sizes = [TINY_DOCS] if args.tiny else args.docs
     kinds = ["ours"] + ([] if args.skip_baseline else ["baseline"])
     kinds += [] if args.no_peers else list(peers.PEERS)

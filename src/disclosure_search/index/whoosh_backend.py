@@ -114,9 +114,10 @@ class WhooshBackend:
                     limitmb=WRITER_LIMIT_MB // procs,  # per process: the total stays bounded
                     timeout=WRITER_TIMEOUT_S,
                     codec=_codec(),
+                    compound=False,
                 )
             return self._index.writer(
-                limitmb=WRITER_LIMIT_MB, timeout=WRITER_TIMEOUT_S, codec=_codec()
+                limitmb=WRITER_LIMIT_MB, timeout=WRITER_TIMEOUT_S, codec=_codec(), compound=False
             )
         except LockError as exc:
             lock = self.index_dir / "MAIN_WRITELOCK"
