@@ -207,6 +207,19 @@ def test_malformed_queries_do_not_raise(backend: SearchBackend, text: str) -> No
     assert result.total >= 0
 
 
+def test_a_document_with_an_empty_body_does_not_break_search(tmp_path: Path) -> None:
+    """An item whose page only links its file has no body: every body query once crashed."""
+    backend = open_backend(tmp_path / "ix", writable=True)
+    only_file = _doc(7, "关于表扬2014年全省粮食生产先进单位的通报", "", attachments=(
+        Attachment(url="https://x/f.docx", name="先进单位名单", text="粮食生产先进单位名单"),
+    ))
+    backend.upsert([DOCS[0], only_file, _doc(8, "粮食安全", "粮食生产")])
+    assert set(_ids(backend, text="粮食生产")) == {"d07", "d08"}
+    assert _ids(backend, text="认定办法") == ["d01"]
+    assert _ids(backend, text="先进单位名单") == ["d07"]
+    backend.close()
+
+
 def test_stats_and_ids(backend: SearchBackend) -> None:
     stats = backend.stats()
     assert stats.doc_count == len(DOCS)

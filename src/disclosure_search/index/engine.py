@@ -274,7 +274,9 @@ class Engine:
         if field not in _NORMALISED:
             return None
         if field not in self._lengths:
-            lengths = [self.reader.doc_field_length(d, field, 0) for d in range(self.size)]
+            # Whoosh answers None (not the default) for a document whose field is empty,
+            # such as a page that only says 详见附件 and links its file.
+            lengths = [self.reader.doc_field_length(d, field, 0) or 0 for d in range(self.size)]
             average = max(1.0, self.reader.field_length(field) / self.doc_count)
             self._lengths[field] = [K1 * (1 - B + B * n / average) for n in lengths]
         return self._lengths[field]
