@@ -34,6 +34,9 @@ class SplitPostingsWriter(W3PostingsWriter):
     """
 
     # set by Whoosh's writer; declared here for the type checker
+    _ids: Any
+    _weights: Any
+    _values: Any
     _maxweight: float
     _minlength: int | None
     _maxlength: int
@@ -55,6 +58,18 @@ class SplitPostingsWriter(W3PostingsWriter):
                 self._minlength = length
             if length > self._maxlength:
                 self._maxlength = length
+
+    def add_arrays(self, ids: array, weights: array, values: list[bytes]) -> None:
+        """Write a whole term's postings, already in id order, a block at a time."""
+        limit = self._blocklimit
+        for start in range(0, len(ids), limit):
+            if self._ids:
+                self._write_block()
+            end = start + limit
+            self._ids = ids[start:end]
+            self._weights = weights[start:end]
+            self._values = values[start:end]
+            self._maxweight = max(self._weights)
 
     def _small(self) -> bool:
         return self._byteids or len(self._ids) < _SMALL_BLOCK
@@ -117,8 +132,27 @@ class SplitFieldWriter(W3FieldWriter):
     """
 
     def add_postings(self, schema: Any, lengths: Any, items: Any) -> Any:
-        """Write the sorted postings ``items`` of a segment."""
-        return super().add_postings(schema, None, items)
+        """Write the sorted postings ``items`` of a segment.
+
+        A bulk build's pool (see ``index.bulk``) is written a term at a time from its arrays;
+        anything else goes through Whoosh's posting-by-posting path.
+        """
+        term_arrays = getattr(items, "term_arrays", None)
+        if term_arrays is None:
+            return super().add_postings(schema, None, items)
+        field = None
+        for fieldname, text, ids, weights, values in term_arrays():
+            if fieldname != field:
+                if field is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                field = fieldname
+            self.start_term(text)
+            self._postwriter.add_arrays(ids, weights, values)
+            self.finish_term()
+        if field is not None:
+            self.finish_field()
+        return None
 
 
 class SplitCodec(W3Codec):

@@ -23,6 +23,7 @@ from disclosure_search.errors import QueryError, SearchIndexError
 from disclosure_search.index import analyzer, snippets
 from disclosure_search.index import compile as qc
 from disclosure_search.index.backend import IndexStats
+from disclosure_search.index.bulk import write_segments
 from disclosure_search.index.engine import Engine, SplitCodec, from_bits
 from disclosure_search.index.query import as_any, parse
 from disclosure_search.index.schema import (
@@ -36,13 +37,14 @@ from disclosure_search.models import Document, SearchHit, SearchQuery, SearchRes
 
 log = logging.getLogger(__name__)
 
-#: Memory Whoosh's writer may use for its posting pool before spilling to disk.
+#: Memory a writer may use for its postings pool (split between the processes of a bulk
+#: build, each of which then starts a new segment).
 WRITER_LIMIT_MB = 256
 #: Seconds a writer waits for another writer's lock before giving up.
 WRITER_TIMEOUT_S = 30.0
 #: An empty index filled with at least this many documents is written by parallel processes.
 BULK_THRESHOLD = 1_000
-#: A bulk build commits after this many documents: memory stays bounded, segments unmerged.
+#: A bulk build commits after this many documents, so a killed build loses at most these.
 BULK_CHUNK = 25_000
 #: Postings per block on disk; reading a term's postings costs one decode per block.
 POSTING_BLOCK = 512
@@ -101,21 +103,11 @@ class WhooshBackend:
 
     # -- writing -------------------------------------------------------------------------
 
-    def _writer(self, procs: int = 1) -> writing.IndexWriter:
+    def _writer(self) -> writing.IndexWriter:
+        """Return a writer holding the index's lock (segments written as plain files)."""
         if not self.writable:
             raise SearchIndexError("the search index was opened read-only")
-        if procs > 1:
-            analyzer.warm_up()  # writer processes fork from here: load jieba once, share it
         try:
-            if procs > 1:  # each process writes its own segment; no merge at the end
-                return self._index.writer(
-                    procs=procs,
-                    multisegment=True,
-                    limitmb=WRITER_LIMIT_MB // procs,  # per process: the total stays bounded
-                    timeout=WRITER_TIMEOUT_S,
-                    codec=_codec(),
-                    compound=False,
-                )
             return self._index.writer(
                 limitmb=WRITER_LIMIT_MB, timeout=WRITER_TIMEOUT_S, codec=_codec(), compound=False
             )
@@ -148,29 +140,58 @@ class WhooshBackend:
         return count
 
     def _write(self, docs: Iterable[Document], bulk: bool) -> tuple[int, dict[str, Document]]:
-        """Write and commit once; return the count and the later versions of repeated ids."""
-        procs = cpus() if bulk else 1
-        writer = self._writer(procs)
+        """Write and commit; return the count and the later versions of repeated ids."""
         seen: set[str] = set()
         repeats: dict[str, Document] = {}
-        try:
+
+        def first_versions() -> Iterator[Document]:
             for doc in docs:
                 if doc.id in seen:
                     repeats[doc.id] = doc
                     continue
                 seen.add(doc.id)
-                if not bulk:
-                    writer.update_document(**document_fields(doc))
-                    continue
-                writer.add_document(**document_fields(doc))
-                if len(seen) % BULK_CHUNK == 0:  # bounds the writers' memory; no merging
-                    writer.commit(merge=False)
-                    writer = self._writer(procs)
-            writer.commit(merge=not bulk)
+                yield doc
+
+        if bulk:
+            self._bulk_write(first_versions())
+            return len(seen), repeats
+        writer = self._writer()
+        try:
+            for doc in first_versions():
+                writer.update_document(**document_fields(doc))
+            writer.commit(merge=True)
         except BaseException:
             writer.cancel()
             raise
         return len(seen), repeats
+
+    def _bulk_write(self, docs: Iterator[Document]) -> None:
+        """Write documents as new segments from one process per CPU, committing every chunk.
+
+        Each commit bounds what a killed build loses; each worker's postings pool is bounded
+        by :data:`WRITER_LIMIT_MB` split between the workers, whatever the chunk size.
+        """
+        analyzer.warm_up()  # writer processes fork from here: load jieba once, share it
+        procs = cpus()
+        while True:
+            chunk = itertools.islice(docs, BULK_CHUNK)
+            head = next(chunk, None)
+            if head is None:
+                return
+            parent = self._writer()
+            try:
+                write_segments(
+                    self._index,
+                    parent,
+                    map(document_fields, itertools.chain((head,), chunk)),
+                    procs=procs,
+                    budget_mb=WRITER_LIMIT_MB // procs,
+                    writer_kwargs={"codec": _codec(), "compound": False},
+                )
+            except BaseException:
+                if not parent.is_closed:
+                    parent.cancel()
+                raise
 
     def delete(self, ids: Iterable[str]) -> int:
         """Remove documents by id and commit; return how many were in the index."""
