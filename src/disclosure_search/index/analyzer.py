@@ -146,13 +146,15 @@ def iter_words(text: str) -> Iterator[Token]:
 
 @lru_cache(maxsize=8)
 def _words(text: str) -> tuple[Token, ...]:
-    """Segment once: the body's words and its sub-word bigrams are two fields of one text."""
-    return tuple(_segment(text))
-
-
-def _segment(text: str) -> Iterator[Token]:
+    """The words of ``text`` without stop words (cached: several fields read one text)."""
     stops = stop_words()
-    return (token for token in _segment_all(text) if token[0] not in stops)
+    return tuple(token for token in _segmented(text) if token[0] not in stops)
+
+
+@lru_cache(maxsize=8)
+def _segmented(text: str) -> tuple[Token, ...]:
+    """Segment once: a body is indexed as words with positions and as sub-word bigrams."""
+    return tuple(_segment_all(text))
 
 
 def _segment_all(text: str) -> Iterator[Token]:
@@ -180,14 +182,14 @@ def iter_word_positions(text: str) -> Iterator[tuple[str, int, int, int]]:
         ``(folded word, start, end, position)``.
     """
     stops = stop_words()
-    for pos, (word, start, end) in enumerate(_segment_all(text)):
+    for pos, (word, start, end) in enumerate(_segmented(text)):
         if word not in stops:
             yield word, start, end, pos
 
 
 def stop_gaps(text: str) -> int:
     """Return how many stop words lie between the first and last indexed word of ``text``."""
-    tokens = list(_segment_all(text))
+    tokens = _segmented(text)
     stops = stop_words()
     kept = [i for i, (word, _, _) in enumerate(tokens) if word not in stops]
     if not kept:
