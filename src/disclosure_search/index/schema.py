@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any
 
-from whoosh import fields
+from whoosh import fields, formats
 from whoosh.analysis import Token, Tokenizer
+from whoosh.system import pack_uint
 
 from disclosure_search.index import analyzer
 from disclosure_search.index.docnumber import doc_number_variants
@@ -39,6 +41,12 @@ class _OffsetTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash(self.generate)
 
+    def tuples(self, value: str) -> Iterator[tuple[str, int, int, int]]:
+        """Return ``(text, start, end, position)`` of each token, without Token objects."""
+        if self.positioned is not None:
+            return self.positioned(value)
+        return ((t, s, e, i) for i, (t, s, e) in enumerate(self.generate(value)))
+
     def __call__(
         self,
         value: str,
@@ -52,11 +60,7 @@ class _OffsetTokenizer(Tokenizer):
         **kwargs: Any,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if self.positioned is not None:
-            tokens: Iterator[tuple[str, int, int, int]] = self.positioned(value)
-        else:
-            tokens = ((t, s, e, i) for i, (t, s, e) in enumerate(self.generate(value)))
-        for text, start, end, index in tokens:
+        for text, start, end, index in self.tuples(value):
             pos = start_pos + index
             token.text = text
             token.boost = 1.0
@@ -68,6 +72,54 @@ class _OffsetTokenizer(Tokenizer):
             if chars:
                 token.startchar, token.endchar = start_char + start, start_char + end
             yield token
+
+
+class TokenPositions(formats.Positions):
+    """Whoosh's positions format, counting the tokenizer's tuples directly (same postings).
+
+    Whoosh's own ``word_values`` fills and reads a Token object per word; indexing the body
+    spends most of its time there.
+    """
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
+        """Yield ``(word, frequency, weight, encoded positions)`` of each distinct word."""
+        if not isinstance(analyzer, _OffsetTokenizer):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        positions: defaultdict[str, list[int]] = defaultdict(list)
+        for text, _, _, position in analyzer.tuples(value):
+            positions[text].append(position)
+        boost, encode = self.field_boost, self.encode
+        for word, found in positions.items():
+            yield word, len(found), float(len(found)) * boost, encode(found)
+
+
+class TokenFrequency(formats.Frequency):
+    """Whoosh's frequency format, counting the tokenizer's tuples directly (same postings)."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
+        """Yield ``(word, frequency, weight, encoded frequency)`` of each distinct word."""
+        if not isinstance(analyzer, _OffsetTokenizer):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        counts = Counter(text for text, _, _, _ in analyzer.tuples(value))
+        boost = self.field_boost
+        for word, count in counts.items():
+            yield word, count, float(count) * boost, pack_uint(count)
+
+
+def _text(
+    analyzer: _OffsetTokenizer,
+    *,
+    phrase: bool = True,
+    field_boost: float = 1.0,
+    stored: bool = False,
+) -> fields.TEXT:
+    """A TEXT field whose format reads the analyzer's tuples (see :class:`TokenPositions`)."""
+    field = fields.TEXT(analyzer=analyzer, phrase=phrase, field_boost=field_boost, stored=stored)
+    kind = TokenPositions if phrase else TokenFrequency
+    field.format = kind(field_boost=field_boost)
+    return field
 
 
 def words_tokenizer() -> _OffsetTokenizer:
@@ -95,11 +147,11 @@ def build_schema() -> fields.Schema:
     words = words_tokenizer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
-        title=fields.TEXT(analyzer=words, stored=True, field_boost=3.0),
-        body=fields.TEXT(analyzer=words),
-        attachments=fields.TEXT(analyzer=words, phrase=False, field_boost=0.5),
-        title_grams=fields.TEXT(analyzer=bigram_tokenizer(), field_boost=1.5),
-        grams=fields.TEXT(analyzer=subgram_tokenizer(), phrase=False, field_boost=0.5),
+        title=_text(words, stored=True, field_boost=3.0),
+        body=_text(words),
+        attachments=_text(words, phrase=False, field_boost=0.5),
+        title_grams=_text(bigram_tokenizer(), field_boost=1.5),
+        grams=_text(subgram_tokenizer(), phrase=False, field_boost=0.5),
         excerpt=fields.STORED(),
         attachment_excerpt=fields.STORED(),
         doc_number=fields.STORED(),
