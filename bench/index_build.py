@@ -230,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, help="real-document corpus folder (laws/ ...)")
     parser.add_argument("--skip-baseline", action="store_true", help="only build ours")
     parser.add_argument("--no-peers", action="store_true", help="leave out FTS5 and tantivy")
+    parser.add_argument("--rounds", type=int, default=1, help="builds per engine (median)")
     parser.add_argument("--child", choices=tuple(BUILDERS), help=argparse.SUPPRESS)
     parser.add_argument("--docs-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--index-dir", type=Path, help=argparse.SUPPRESS)
@@ -239,19 +240,29 @@ def main(argv: list[str] | None = None) -> int:
     kinds = ["ours"] + ([] if args.skip_baseline else ["baseline"])
     kinds += [] if args.no_peers else list(peers.PEERS)
     for count in [TINY_DOCS] if args.tiny else args.docs:
-        bench_size(count, args.corpus, kinds)
+        bench_size(count, args.corpus, kinds, args.rounds)
     return 0
 
 
-def bench_size(count: int, corpus: Path | None, kinds: list[str]) -> dict[str, Any]:
-    """Build every kind of index over the same ``count`` documents; print and save the figures."""
+def bench_size(
+    count: int, corpus: Path | None, kinds: list[str], rounds: int = 1
+) -> dict[str, Any]:
+    """Build every kind of index over the same ``count`` documents; print and save the figures.
+
+    With several rounds the engines take turns and each kind's figure is its median build
+    (by CPU seconds).
+    """
     docs_path = documents_file(count, corpus)
     megabytes = text_megabytes(docs_path)
     print(f"{count} documents, {megabytes:.1f} MB of text, {os.cpu_count()} CPUs", flush=True)
-    results: dict[str, Any] = {"docs": count, "text_mb": megabytes}
-    for kind in kinds:
-        built = run_child(kind, docs_path, index_dir_for(kind, count, corpus))
-        results[kind] = _report(kind, built, megabytes)
+    results: dict[str, Any] = {"docs": count, "text_mb": megabytes, "rounds": rounds}
+    builds: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
+    for _ in range(rounds):
+        for kind in kinds:
+            built = run_child(kind, docs_path, index_dir_for(kind, count, corpus))
+            builds[kind].append(_report(kind, built, megabytes))
+    for kind, figures in builds.items():
+        results[kind] = sorted(figures, key=lambda f: f["cpu_seconds"])[len(figures) // 2]
     for kind in kinds[1:]:
         ours, other = results["ours"], results[kind]
         wall = ours["docs_per_s"] / other["docs_per_s"]
