@@ -5,6 +5,9 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -36,3 +39,23 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Refuse any connection that would leave this machine."""
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
     yield
+
+
+@pytest.fixture(scope="session")
+def portal_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A search index of the sample portal's real documents (base edition), built once.
+
+    Every document counts as first seen on 2024-06-01 at 08:00 UTC.
+    """
+    from disclosure_search.index.backend import open_backend
+    from disclosure_search.sample_portal.data import as_document, load_documents
+
+    index_dir = tmp_path_factory.mktemp("portal") / "index"
+    backend = open_backend(index_dir, writable=True)
+    seen = datetime(2024, 6, 1, 8, 0, tzinfo=UTC)
+    try:
+        backend.upsert(replace(as_document(item), first_seen=seen)
+                       for item in load_documents() if item.edition == 0)
+    finally:
+        backend.close()
+    return index_dir

@@ -96,3 +96,33 @@ def test_every_setting_has_help_and_is_documented_in_the_readme() -> None:
         for f in fields(cls):
             assert f.metadata.get("help"), f"{section}.{f.name} has no help text"
             assert f"`{section}.{f.name}`" in readme, f"{section}.{f.name} missing from README"
+    assert "| `agencies` |" in readme, "the [agencies] table is missing from README"
+
+
+AGENCIES = """\
+[agencies]
+"示例市人民政府办公厅" = ["示例市人民政府辦公廳", "示例市 政府办公厅"]
+"示例市科技局" = ["示例市科学技术局"]
+"""
+
+
+def test_agencies_table_gives_one_name_to_every_spelling(tmp_path: Path) -> None:
+    text = GOOD.replace("[[sources]]", AGENCIES + "\n[[sources]]")
+    settings = load_settings(write(tmp_path, text), environ={})
+    assert settings.agency_name("示例市人民政府辦公廳") == "示例市人民政府办公厅"
+    assert settings.agency_name("示例市政府办公厅 ") == "示例市人民政府办公厅"  # spaces ignored
+    assert settings.agency_name("示例市科学技术局") == "示例市科技局"
+    assert settings.agency_name("示例市科技局") == "示例市科技局"
+    assert settings.agency_name("国务院办公厅") == "国务院办公厅"
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [('agencies = ["x"]', "agencies: must be a table"),
+     ('[agencies]\n"甲" = "乙"', "line 2: agencies.甲: must be a list"),
+     ('[agencies]\n"甲" = ["丙"]\n"乙" = ["丙"]',
+      "line 3: agencies.乙: '丙' is already a spelling of '甲'")],
+)
+def test_bad_agencies_table_names_key_and_line(tmp_path: Path, table: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_settings(write(tmp_path, table + "\n"), environ={})

@@ -89,6 +89,8 @@ class Settings:
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     web: WebSettings = field(default_factory=WebSettings)
     sources: tuple[SourceSettings, ...] = ()
+    #: ``[agencies]``: (spelling as published, name to show) pairs; see :meth:`agency_name`.
+    agencies: tuple[tuple[str, str], ...] = ()
     config_path: Path | None = None
 
     @property
@@ -111,6 +113,18 @@ class Settings:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def agency_name(self, published: str) -> str:
+        """Return the one name of an agency (发布机构) that sites spell several ways.
+
+        The ``[agencies]`` table maps each name to the spellings that mean it; spaces are
+        ignored when comparing. A spelling not in the table is its own name.
+        """
+        key = "".join(published.split())
+        for spelling, name in self.agencies:
+            if key == spelling:
+                return name
+        return published.strip()
+
     def source(self, source_id: str) -> SourceSettings:
         """Return the source called ``source_id`` or raise ConfigError naming the known ones."""
         for src in self.sources:
@@ -120,7 +134,7 @@ class Settings:
         raise ConfigError(f"unknown source {source_id!r} (known: {known})")
 
 
-_TOP_KEYS = {"data_dir", "timezone", "crawl", "web", "sources"}
+_TOP_KEYS = {"data_dir", "timezone", "crawl", "web", "sources", "agencies"}
 _SOURCE_KEYS = {
     "id",
     "name",
@@ -304,7 +318,27 @@ class _Parser:
             crawl=crawl,
             web=web,
             sources=parsed,
+            agencies=self.agencies(raw.get("agencies", {})),
         )
+
+    def agencies(self, raw: Any) -> tuple[tuple[str, str], ...]:
+        """``[agencies]``: ``"name" = ["spelling", ...]`` -> (spelling, name) pairs."""
+        if not isinstance(raw, dict):
+            raise self.fail("agencies", 'must be a table: "name" = ["other spelling", ...]')
+        pairs: dict[str, str] = {}
+        for name, spellings in raw.items():
+            if not isinstance(spellings, list) or not all(
+                isinstance(s, str) and s.strip() for s in spellings
+            ):
+                raise self.fail(f"agencies.{name}", "must be a list of spellings (strings)",
+                                "agencies", lookup=name)
+            for spelling in (name, *spellings):
+                key = "".join(spelling.split())
+                if pairs.get(key, name) != name:
+                    raise self.fail(f"agencies.{name}", f"{spelling!r} is already a spelling "
+                                    f"of {pairs[key]!r}", "agencies", lookup=name)
+                pairs[key] = name
+        return tuple(sorted(pairs.items()))
 
     def section(self, raw: Any, default: Any, name: str) -> Any:
         if not isinstance(raw, dict):

@@ -24,6 +24,8 @@ CATEGORIES: tuple[str, ...] = (
 
 PageKind = Literal["list", "detail", "attachment", "robots", "other"]
 SortOrder = Literal["relevance", "newest", "oldest"]
+#: Where the words must be: ``all`` (title, body, attachments, agency) or ``title`` only.
+SearchScope = Literal["all", "title"]
 
 
 def document_id(canonical_url: str) -> str:
@@ -103,7 +105,8 @@ class Document:
     ``category`` is one of :data:`CATEGORIES`; ``category_raw`` is the label as published.
     ``doc_number`` (文号) is kept as published; ``doc_number_norm`` compares equal across
     bracket and digit-width variants. ``written_date`` is 成文日期/生成日期,
-    ``published_date`` the 发布日期 the page declares.
+    ``published_date`` the 发布日期 the page declares. ``validity`` (有效性) and ``topic``
+    (主题分类, a path such as ``综合政务\\其他``) are kept as published.
     """
 
     id: str
@@ -120,6 +123,7 @@ class Document:
     written_date: date | None = None
     published_date: date | None = None
     validity: str = ""
+    topic: str = ""
     attachments: tuple[Attachment, ...] = ()
     first_seen: datetime | None = None
     last_changed: datetime | None = None
@@ -130,7 +134,15 @@ class Document:
 
 @dataclass(frozen=True)
 class SearchQuery:
-    """What a person asked for: words plus filters, sort and page."""
+    """What a person asked for: words plus filters, sort and page.
+
+    Every filter is backend-neutral: ``agency`` keeps documents whose (normalised) 发布机构
+    contains the text; ``date_from``/``date_to`` bound the 发布日期, ``written_from``/
+    ``written_to`` the 成文日期 (inclusive); ``validity`` is 有效, 失效 or 废止;
+    ``doc_number`` matches the 文号 in any bracket or digit-width spelling; ``topic`` is a
+    主题分类 path prefix (``综合政务`` or ``综合政务\\其他``); ``since`` keeps documents the
+    archive first saw on or after that day; ``scope`` limits the words to the title.
+    """
 
     text: str = ""
     category: str | None = None
@@ -138,6 +150,13 @@ class SearchQuery:
     agency: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    written_from: date | None = None
+    written_to: date | None = None
+    validity: str | None = None
+    scope: SearchScope = "all"
+    doc_number: str | None = None
+    topic: str | None = None
+    since: date | None = None
     sort: SortOrder = "relevance"
     page: int = 1
     per_page: int = 10
@@ -161,6 +180,9 @@ class SearchHit:
     snippet: str
     score: float = 0.0
     title_html: str = ""
+    written_date: date | None = None
+    validity: str = ""
+    topic: str = ""
 
 
 @dataclass(frozen=True)

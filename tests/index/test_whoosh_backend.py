@@ -308,11 +308,14 @@ def test_the_last_version_of_a_repeated_id_wins(tmp_path: Path) -> None:
     backend.close()
 
 
-def test_an_index_of_another_schema_version_is_rebuilt_by_a_writer(tmp_path: Path) -> None:
+@pytest.mark.parametrize("old", ["0", "2"])  # 2: before agency words, 成文日期 and 有效性
+def test_an_index_of_another_schema_version_is_rebuilt_by_a_writer(
+    tmp_path: Path, old: str
+) -> None:
     writer = open_backend(tmp_path / "ix", writable=True)
     writer.upsert(DOCS[:2])
     writer.close()
-    (tmp_path / "ix" / whoosh_backend.SCHEMA_MARKER).write_text("0\n")
+    (tmp_path / "ix" / whoosh_backend.SCHEMA_MARKER).write_text(f"{old}\n")
     with pytest.raises(SearchIndexError, match=r"another version.*reindex"):
         open_backend(tmp_path / "ix")
     rebuilt = open_backend(tmp_path / "ix", writable=True)

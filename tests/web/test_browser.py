@@ -160,3 +160,49 @@ def test_axe_finds_no_serious_violations(browser: Any, site: str, site_data: Sit
     (ARTIFACTS / f"axe-{name}.json").write_text(
         json.dumps(violations, ensure_ascii=False, indent=1), encoding="utf-8")
     assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
+
+
+RESULTS = "/search?q=通知"
+
+
+@pytest.mark.parametrize(("size", "width", "height"), [("desktop", 1280, 900), ("phone", 390, 844)])
+def test_filters_fold_on_a_phone_and_results_come_first_without_javascript(
+    browser: Any, site: str, size: str, width: int, height: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
+                                  java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.goto(site + RESULTS)
+        agency = tab.locator("#agency")
+        first_hit = tab.locator("li.hit").first.bounding_box()
+        _shot(tab, f"results-{size}")
+        if size == "desktop":
+            assert agency.is_visible() and tab.locator("#facet-agency").is_visible()
+            assert not tab.get_by_text("筛选条件", exact=True).first.is_visible()
+            return
+        assert not agency.is_visible() and not tab.locator("#facet-agency").is_visible()
+        assert first_hit is not None and first_hit["y"] < height / 2  # results on the first screen
+        tab.locator("summary", has_text="筛选条件").click()
+        assert agency.is_visible()
+        _shot(tab, "results-phone-filters-open")
+        tab.locator("summary", has_text="缩小范围").click()
+        assert tab.locator("#facet-agency").is_visible()
+    finally:
+        context.close()
+
+
+def test_year_facet_reaches_every_year_and_agency_is_picked_from_the_list(
+    page: Any, site: str
+) -> None:
+    page.goto(site + "/search")
+    years = page.locator("#facet-year ~ ul a, #facet-year ~ details a")
+    labels = [years.nth(i).inner_text().split("（")[0] for i in range(years.count())]
+    assert labels == ["2023", "2022", "2021", "2020", "2019"]  # newest first, the oldest too
+    page.locator("#agency").fill("科学技术")
+    page.locator("#agency").press("Enter")
+    page.wait_for_url("**agency=**")
+    assert "发布机构：科学技术" in page.locator(".active-filters").inner_text()
+    for meta in page.locator("li.hit .meta").all_inner_texts():
+        assert "南昌市科学技术局" in meta
+    _shot(page, "results-agency-partial")

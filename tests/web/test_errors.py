@@ -16,6 +16,12 @@ BAD_SEARCHES = [
     ("per_page=100000", "每页条数"),
     ("q=" + "政" * 10_000, "过长"),
     ("sort=best", "排序"),
+    ("validity=unknown", "有效性"),
+    ("agency=没有这个机构", "没有发布机构的名称包含“没有这个机构”"),
+    ("written_from=2020-01-01&written_to=2019-01-01", "成文日期的起始日期 2020-01-01 晚于"),
+    ("written_from=2020-13-01", "成文日期"),
+    ("in=body", "检索范围"),
+    ("since=yesterday", "since"),
 ]
 
 

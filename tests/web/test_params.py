@@ -80,3 +80,20 @@ def test_query_args_round_trip_and_reset_page() -> None:
     assert narrowed["source"] == "kjj" and "page" not in narrowed
     assert "category" not in query_args(query, category=None)
     assert parse_search(query_args(query, page=2), WEB).page == 2
+
+
+def test_new_filters_parse_and_round_trip() -> None:
+    args = {"q": "预算", "in": "title", "written_from": "2018-01-01", "written_to": "2018-12-31",
+            "validity": "现行有效", "doc_number": "示科发[2018]29号", "topic": "综合政务",
+            "since": "2024-05-01"}
+    query = parse_search(args, WEB)
+    assert query == SearchQuery(
+        text="预算", scope="title", written_from=date(2018, 1, 1),
+        written_to=date(2018, 12, 31), validity="有效", doc_number="示科发[2018]29号",
+        topic="综合政务", since=date(2024, 5, 1), sort="newest",  # what is new: newest first
+    )
+    assert parse_search(query_args(query), WEB) == query
+
+
+def test_since_keeps_an_explicit_sort() -> None:
+    assert parse_search({"since": "2024-05-01", "sort": "oldest"}, WEB).sort == "oldest"

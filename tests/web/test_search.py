@@ -59,7 +59,7 @@ def test_filters_narrow_and_are_kept_in_every_link(client: FlaskClient) -> None:
     assert soup.select_one("#from")["value"] == "2019-01-01"
     chips = soup.select(".active-filters li")
     removes = {li.get_text(" ", strip=True).split("：")[0] for li in chips}
-    assert removes == {"分类", "来源", "起始日期", "截止日期"}
+    assert removes == {"分类", "来源", "发布日期起", "发布日期止"}
 
 
 def test_facet_counts_cover_whole_result_and_links_add_filter(client: FlaskClient) -> None:
@@ -103,9 +103,18 @@ def test_pagination_walks_every_hit_once(client: FlaskClient) -> None:
     assert soup.select_one('a[rel="prev"]') and soup.select_one('a[rel="next"]')
 
 
-def test_page_past_the_end_says_so(client: FlaskClient) -> None:
-    soup = _soup(client, "/search?page=50")
-    assert "第 50 页没有结果" in soup.get_text()
+def test_page_past_the_end_is_404_with_a_link_to_the_last_page(client: FlaskClient) -> None:
+    response = client.get("/search?q=通知&page=999")
+    assert response.status_code == 404
+    soup = BeautifulSoup(response.get_data(as_text=True), "lxml")
+    assert "第 999 页不存在" in soup.get_text() and "共 3 页" in soup.get_text()
+    last = soup.find("a", string=lambda s: s and "最后一页" in s)["href"]
+    assert parse_qs(urlsplit(last).query) == {"q": ["通知"], "page": ["3"]}
+    assert client.get(last).status_code == 200
+    api = client.get("/api/search?q=通知&page=999")
+    assert api.status_code == 404
+    body = api.get_json()
+    assert body["ok"] is False and body["status"] == 404 and "共 3 页" in body["error"]
 
 
 def test_no_results_page_says_what_to_try(client: FlaskClient) -> None:
@@ -122,8 +131,9 @@ def test_results_page_json_matches_api(client: FlaskClient) -> None:
     a.pop("took_ms"), b.pop("took_ms")
     assert a == b
     assert set(a["hits"][0]) >= {"id", "title", "url", "source", "category", "doc_number",
-                                 "agency", "published_date", "first_seen", "snippet"}
-    assert set(a["facets"]) == {"category", "year", "source"}
+                                 "agency", "published_date", "written_date", "validity",
+                                 "first_seen", "snippet"}
+    assert set(a["facets"]) >= {"category", "year", "source", "agency", "validity"}
 
 
 def test_home_json(client: FlaskClient) -> None:
@@ -132,11 +142,48 @@ def test_home_json(client: FlaskClient) -> None:
 
 
 def test_result_pages_advertise_feed_and_opensearch(client: FlaskClient) -> None:
-    soup = _soup(client, "/search?q=农业&category=规范性文件&page=2")
+    soup = _soup(client, "/search?q=通知&category=规范性文件&page=2&per_page=1")
     feed = soup.select_one('link[rel="alternate"][type="application/atom+xml"]')["href"]
     args = parse_qs(urlsplit(feed).query)
-    assert args == {"q": ["农业"], "category": ["规范性文件"]}
+    assert args == {"q": ["通知"], "category": ["规范性文件"]}
     assert soup.select_one('link[rel="search"]')["href"] == "/opensearch.xml"
     xml = client.get("/opensearch.xml")
     assert xml.mimetype == "application/opensearchdescription+xml"
     assert "{searchTerms}" in xml.get_data(as_text=True)
+
+
+def test_a_search_sent_to_the_home_page_goes_to_its_results(client: FlaskClient) -> None:
+    response = client.get("/?q=科技&category=规范性文件")
+    assert response.status_code == 302
+    target = urlsplit(response.headers["Location"])
+    assert target.path == "/search"
+    assert parse_qs(target.query) == {"q": ["科技"], "category": ["规范性文件"]}
+
+
+def test_agency_facet_lists_counts_and_filters_by_part_of_the_name(client: FlaskClient) -> None:
+    soup = _soup(client, "/search")
+    links = {a.get_text(strip=True): a["href"] for a in soup.select("#facet-agency ~ ul a")}
+    assert "南昌市科学技术局" in links and "南昌市人民政府办公厅" in links
+    options = [o["value"] for o in soup.select("#agency-list option")]
+    assert "南昌市科学技术局" in options  # the pick list
+    partial = client.get("/api/search?agency=科学技术局").get_json()
+    whole = client.get("/api/search?agency=南昌市科学技术局").get_json()
+    assert partial["total"] == whole["total"] > 0
+    assert set(partial["facets"]["agency"]) == {"南昌市科学技术局"}
+
+
+def test_new_filters_are_kept_in_permalinks_feeds_and_exports(client: FlaskClient) -> None:
+    url = ("/search?q=通知&in=title&validity=有效&written_from=2019-01-01"
+           "&written_to=2023-12-31&doc_number=洪科发〔2019〕5号&since=2024-01-01")
+    soup = _soup(client, url)
+    wanted = {"q": ["通知"], "in": ["title"], "validity": ["有效"],
+              "written_from": ["2019-01-01"], "written_to": ["2023-12-31"],
+              "doc_number": ["洪科发〔2019〕5号"], "since": ["2024-01-01"]}
+    for link in soup.select("p.export a"):
+        args = parse_qs(urlsplit(link["href"]).query)
+        assert {k: v for k, v in args.items() if k in wanted} == wanted, link["href"]
+    for a in soup.select(".facet a, nav.sort a"):
+        args = parse_qs(urlsplit(a["href"]).query)
+        assert args.get("written_from") == ["2019-01-01"] and args.get("in") == ["title"]
+    assert soup.select_one("#in option[selected]")["value"] == "title"
+    assert soup.select_one("#validity option[selected]")["value"] == "有效"

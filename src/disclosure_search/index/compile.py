@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
+
 from whoosh import query as wq
 
 from disclosure_search.index import analyzer
 from disclosure_search.index.docnumber import doc_number_variants, looks_like_doc_number
-from disclosure_search.index.query import Leaf, QueryTree, leaves
+from disclosure_search.index.query import Leaf, Node, QueryTree, leaves
 from disclosure_search.index.schema import date_number
 from disclosure_search.models import SearchQuery
+from disclosure_search.vocabulary.topics import topic_key
 
 #: Score added to an exact 文号 match, so that it ranks above any text match.
 DOC_NUMBER_SCORE = 1_000_000.0
@@ -16,7 +20,7 @@ DOC_NUMBER_SCORE = 1_000_000.0
 #: partly (若干意见的通知) ranks above titles that merely contain its words apart.
 TITLE_RUN_SCORE = 25.0
 
-_WORD_FIELDS = {"all": ("title", "body", "attachments"), "title": ("title",)}
+_WORD_FIELDS = {"all": ("title", "body", "attachments", "agency_words"), "title": ("title",)}
 # where a bigram inside a word can be: a two-character word, or the sub-word field
 _BIGRAM_FIELDS = {"all": ("title_grams", "body", "grams"), "title": ("title_grams",)}
 _PHRASE_FIELDS = {"all": ("title", "body"), "title": ("title",)}
@@ -109,24 +113,52 @@ def text_query(text: str, tree: QueryTree | None) -> wq.Query:
     return base
 
 
-def filter_query(query: SearchQuery) -> wq.Query | None:
-    """Return the filter for category, source, agency and the inclusive date range, if any."""
+def filter_query(query: SearchQuery, agencies: Iterable[str] = ()) -> wq.Query | None:
+    """Return the filter of every restriction ``query`` sets, or None when it sets none.
+
+    Args:
+        query: the search; see :class:`~disclosure_search.models.SearchQuery` for what each
+            filter means.
+        agencies: the agency names in the index; ``query.agency`` keeps those containing it
+            (script and width folded).
+    """
     terms: list[wq.Query] = [
         wq.Term(name, value)
         for name, value in (
             ("category", query.category),
             ("source", query.source),
-            ("agency", query.agency),
+            ("validity", query.validity),
         )
         if value
     ]
-    if query.date_from or query.date_to:
-        start = date_number(query.date_from) if query.date_from else 1  # 0 means "no date"
-        end = date_number(query.date_to) if query.date_to else None
-        terms.append(wq.NumericRange("published", start, end))
+    if query.agency:
+        wanted = analyzer.fold(query.agency)
+        names = sorted(a for a in agencies if wanted in analyzer.fold(a))
+        terms.append(wq.Or([wq.Term("agency", a) for a in names]) if names else wq.NullQuery)
+    if query.topic:
+        terms.append(wq.Term("topic_path", topic_key(query.topic)))
+    if query.doc_number:
+        terms.append(_doc_number_query(query.doc_number))
+    for field, start, end in (
+        ("published", query.date_from, query.date_to),
+        ("written", query.written_from, query.written_to),
+        ("seen", query.since, None),
+    ):
+        if start or end:  # 0 means "no date": an open start still begins at 1
+            terms.append(wq.NumericRange(
+                field, date_number(start) if start else 1, date_number(end) if end else None))
     if not terms:
         return None
     return terms[0] if len(terms) == 1 else wq.And(terms)
+
+
+def scoped(tree: QueryTree | None, scope: str) -> QueryTree | None:
+    """Return ``tree`` with its unscoped words limited to ``scope`` (``in=title``)."""
+    if tree is None or scope == "all":
+        return tree
+    if isinstance(tree, Leaf):
+        return replace(tree, scope=scope) if tree.scope == "all" else tree
+    return Node(tree.op, tuple(scoped(child, scope) or child for child in tree.children))
 
 
 def highlight_terms(tree: QueryTree | None) -> list[str]:

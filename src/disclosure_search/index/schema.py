@@ -14,14 +14,20 @@ from whoosh.system import pack_uint
 from disclosure_search.index import analyzer
 from disclosure_search.index.docnumber import doc_number_variants
 from disclosure_search.models import Document
+from disclosure_search.vocabulary.topics import TOPIC_SEPARATOR, topic_path
+from disclosure_search.vocabulary.validity import fold_validity
 
 #: Characters of body text kept in the index for snippets (the archive has the full text).
 EXCERPT_CHARS = 12_000
 #: Characters of attachment text kept for snippets when the body has no match.
 ATTACHMENT_EXCERPT_CHARS = 3_000
 #: Bump when the schema or the analysis changes: an index built by another version is rebuilt.
-SCHEMA_VERSION = 2
-_SKIP_EMPTY = frozenset({"agency", "year", "category", "source", "doc_number_norm"})
+SCHEMA_VERSION = 3
+_SKIP_EMPTY = frozenset({
+    "agency", "year", "category", "source", "doc_number_norm", "validity", "topic",
+    "topic_path",
+})
+
 
 
 class _OffsetTokenizer(Tokenizer):
@@ -143,6 +149,11 @@ def build_schema() -> fields.Schema:
     Word fields hold jieba search-mode words; title and body keep positions for quoted
     phrases. ``title_grams`` holds every bigram of the title (exact phrase matching on
     titles); ``grams`` holds the bigrams inside the body's long words (sub-word recall).
+    ``agency`` is the (normalised) 发布机构 as one value (facet, filter), ``agency_words`` the
+    same as words, so a query naming the agency finds its documents. ``validity`` is folded
+    to 有效/失效/废止; ``topic`` is the first level of the 主题分类 (facet) and ``topic_path``
+    every prefix of its path (filter). ``written`` and ``seen`` are the 成文日期 and the day
+    the archive first saw the document, as YYYYMMDD numbers.
     """
     words = words_tokenizer()
     return fields.Schema(
@@ -158,9 +169,16 @@ def build_schema() -> fields.Schema:
         doc_number_norm=fields.KEYWORD(lowercase=False, scorable=False),
         category=fields.ID(stored=True, sortable=True),
         source=fields.ID(stored=True, sortable=True),
-        agency=fields.ID(stored=True),
+        agency=fields.ID(stored=True, sortable=True),
+        agency_words=fields.TEXT(analyzer=words, phrase=False, field_boost=0.5),
         published=fields.NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
+        written=fields.NUMERIC(int, bits=32, stored=True, signed=False),
+        seen=fields.NUMERIC(int, bits=32, signed=False),
         year=fields.ID(sortable=True),
+        validity=fields.ID(stored=True, sortable=True),
+        topic=fields.ID(sortable=True),
+        topic_path=fields.KEYWORD(lowercase=False, scorable=False, commas=True),
+        topic_raw=fields.STORED(),
         first_seen=fields.STORED(),
         url=fields.STORED(),
     )
@@ -186,6 +204,11 @@ def doc_number_terms(doc: Document) -> list[str]:
     return sorted(t for t in terms if t)
 
 
+def topic_prefixes(path: tuple[str, ...]) -> str:
+    """Return every prefix of a 主题分类 path joined by :data:`TOPIC_SEPARATOR`, comma-separated."""
+    return ",".join(TOPIC_SEPARATOR.join(path[: n + 1]) for n in range(len(path)))
+
+
 def document_fields(doc: Document) -> dict[str, Any]:
     """Return the field values of ``doc`` for Whoosh's ``add_document``.
 
@@ -195,6 +218,7 @@ def document_fields(doc: Document) -> dict[str, Any]:
     """
     attachment_text = "\n".join(a.text for a in doc.attachments if a.text)
     first_seen: datetime | None = doc.first_seen
+    path = topic_path(doc.topic)
     values = {
         "id": doc.id,
         "title": doc.title,
@@ -209,8 +233,15 @@ def document_fields(doc: Document) -> dict[str, Any]:
         "category": doc.category or "其他",
         "source": doc.source,
         "agency": doc.agency,
+        "agency_words": doc.agency,
         "published": date_number(doc.published_date),
+        "written": date_number(doc.written_date),
+        "seen": date_number(first_seen.date()) if first_seen else 0,
         "year": str(doc.published_date.year) if doc.published_date else "",
+        "validity": fold_validity(doc.validity),
+        "topic": path[0] if path else "",
+        "topic_path": topic_prefixes(path),
+        "topic_raw": doc.topic,
         "first_seen": first_seen.isoformat() if first_seen else "",
         "url": doc.url,
     }

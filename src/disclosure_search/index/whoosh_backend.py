@@ -48,7 +48,7 @@ BULK_THRESHOLD = 1_000
 BULK_CHUNK = 25_000
 #: Postings per block on disk; reading a term's postings costs one decode per block.
 POSTING_BLOCK = 512
-_FACETS = ("category", "year", "source")
+_FACETS = ("category", "year", "source", "agency", "validity", "topic")
 #: File in the index folder naming the schema version the index was built with.
 SCHEMA_MARKER = "SCHEMA_VERSION"
 
@@ -254,9 +254,10 @@ class WhooshBackend:
         started = time.perf_counter()
         if query.page < 1 or query.per_page < 1:
             raise QueryError("page and per_page must be 1 or more")
-        tree, explicit = parse(query.text)
+        parsed, explicit = parse(query.text)
+        tree = qc.scoped(parsed, query.scope)
         engine = self._engine()
-        filters = qc.filter_query(query)
+        filters = qc.filter_query(query, self._agencies(engine) if query.agency else ())
         text = qc.text_query(query.text, tree)
         matched = engine.docs(wq.And([text, filters]) if filters is not None else text)
         suggestion = None
@@ -282,6 +283,11 @@ class WhooshBackend:
             took_ms=(time.perf_counter() - started) * 1000,
             suggestion=suggestion,
         )
+
+    def _agencies(self, engine: Engine) -> list[str]:
+        """Return the agency names in the index (for partial agency filters)."""
+        return [term.decode("utf-8") if isinstance(term, bytes) else term
+                for term in engine.reader.lexicon("agency")]
 
     def _engine(self) -> Engine:
         """Return the matching engine of the current generation (built once per generation)."""
@@ -314,7 +320,8 @@ def _hit(
     first_seen = stored.get("first_seen") or None
     snippet = ""
     if with_snippet:
-        texts = (stored.get("excerpt", ""), stored.get("attachment_excerpt", ""), title)
+        # not the title: the result list shows it already, marked
+        texts = (stored.get("excerpt", ""), stored.get("attachment_excerpt", ""))
         snippet = snippets.snippet(texts, pattern)
     return SearchHit(
         id=stored["id"],
@@ -325,6 +332,9 @@ def _hit(
         doc_number=stored.get("doc_number", ""),
         agency=stored.get("agency", ""),
         published_date=number_date(stored.get("published")),
+        written_date=number_date(stored.get("written")),
+        validity=stored.get("validity", ""),
+        topic=stored.get("topic_raw", ""),
         first_seen=datetime.fromisoformat(first_seen) if first_seen else None,
         snippet=snippet,
         score=float(score or 0.0),

@@ -98,7 +98,8 @@ def run_crawl(
                 # The index holds no removal state (a removed document stays findable and its
                 # page says it was taken down), so only new and changed documents are written.
                 ids = {doc_id for _, doc_id in changed}
-                report.indexed += index_documents(catalog, backend, ids, on_step)
+                report.indexed += index_documents(catalog, backend, ids, on_step,
+                                                   agency_name=settings.agency_name)
         finally:
             backend.close()
     report.elapsed_s = time.monotonic() - started
@@ -182,11 +183,13 @@ def _removals(catalog: Catalog, source: SourceSettings, status: str, full: bool,
 
 
 def index_documents(catalog: Catalog, backend: SearchBackend, ids: Iterable[str],
-                    on_step: StepCallback | None = None, batch: int = 5000) -> int:
+                    on_step: StepCallback | None = None, batch: int = 5000,
+                    agency_name: Callable[[str], str] | None = None) -> int:
     """(Re)index the catalog's current state of ``ids``; returns how many were written.
 
     Documents go to the backend in large batches: one commit each, and a batch into an empty
-    index lets the backend build with every core.
+    index lets the backend build with every core. ``agency_name`` gives the one name of an
+    agency spelled several ways (the ``[agencies]`` table); the catalog keeps the spelling.
     """
     pending: list[Document] = []
     written = 0
@@ -194,6 +197,8 @@ def index_documents(catalog: Catalog, backend: SearchBackend, ids: Iterable[str]
         doc = catalog.document(doc_id)
         if doc is None:
             continue
+        if agency_name is not None and doc.agency:
+            doc = replace(doc, agency=agency_name(doc.agency))
         pending.append(doc)
         if on_step:
             on_step("index", doc.url)
@@ -222,7 +227,8 @@ def reindex(settings: Settings, on_step: StepCallback | None = None) -> CrawlRep
         try:
             backend.clear()
             ids = [doc.id for doc in catalog.iter_documents()]
-            report.indexed = index_documents(catalog, backend, ids, on_step)
+            report.indexed = index_documents(catalog, backend, ids, on_step,
+                                             agency_name=settings.agency_name)
         finally:
             backend.close()
     report.elapsed_s = time.monotonic() - started

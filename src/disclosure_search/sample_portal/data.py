@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import lzma
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from disclosure_search.models import Document, document_id
 
 #: Folder holding ``items.jsonl.xz`` and ``attachments/``; shipped inside the package.
 DATA_DIR = Path(__file__).with_name("data")
@@ -68,6 +71,22 @@ class PortalDocument:
     def year(self) -> int:
         """The year of the 发布日期."""
         return int(self.published_date[:4])
+
+
+def as_document(item: PortalDocument) -> Document:
+    """Return ``item`` as the Document a crawl of the running portal would extract.
+
+    The URL's host is ``<site>.example.gov.cn`` (no server needed): tests and benchmarks
+    index the portal's real documents without crawling them.
+    """
+    url = f"http://{item.site}.example.gov.cn{item.path}"
+    return Document(
+        id=document_id(url), source=item.site, url=url, title=item.title, body=item.body,
+        category=item.category, doc_number=item.doc_number, index_number=item.index_number,
+        agency=item.agency, validity=item.validity,
+        written_date=date.fromisoformat(item.written_date) if item.written_date else None,
+        published_date=date.fromisoformat(item.published_date),
+    )
 
 
 def document_from_json(rec: dict[str, Any]) -> PortalDocument:

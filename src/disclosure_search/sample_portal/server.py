@@ -276,6 +276,8 @@ class SamplePortal:
         for site in SITES:
             lines += ["", "[[sources]]", f'id = "{site}"', f'name = "{SITE_NAMES[site]}"',
                       f"start_urls = [{_toml_str(self.start_url(site))}]"]
+        # the city portal spells its general office both ways (some pages are Traditional)
+        lines += ["", "[agencies]", '"示例市人民政府办公厅" = ["示例市人民政府辦公廳"]']
         return "\n".join(lines) + "\n"
 
 

@@ -12,6 +12,7 @@ from disclosure_search.web import export, present
 from disclosure_search.web.app import resources, settings
 from disclosure_search.web.documents import load_document
 from disclosure_search.web.params import parse_search, parse_year
+from disclosure_search.web.search import page_missing_json, parse_request
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -20,10 +21,13 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def search() -> Response:
     """``/api/search``: one page of results with facets (parameters as ``/search``).
 
-    Errors: 400 with the JSON error shape for any bad parameter.
+    Errors: 400 with the JSON error shape for any bad parameter (an agency no document
+    names included); 404 for a page past the last one.
     """
-    query = parse_search(request.args, settings().web)
-    return jsonify(present.result_json(resources().search(query)))
+    result = resources().search(parse_request())
+    if result.query.page > present.page_count(result):
+        return page_missing_json(result)
+    return jsonify(present.result_json(result))
 
 
 @bp.get("/documents/<doc_id>")
@@ -87,7 +91,7 @@ def export_json() -> Response:
 
 
 def _export_query() -> tuple[SearchQuery, int]:
-    query = parse_search(request.args, settings().web)
+    query = parse_request()
     counted = resources().search(replace(query, page=1, per_page=1, facets=False,
                                          snippets=False))
     limit = settings().web.export_max_rows

@@ -10,8 +10,9 @@ from flask import Flask, current_app
 from disclosure_search import __version__
 from disclosure_search.config import Settings
 from disclosure_search.models import CATEGORIES
+from disclosure_search.vocabulary.validity import VALIDITIES
 from disclosure_search.web import errors, present, security
-from disclosure_search.web.params import SORT_LABELS
+from disclosure_search.web.params import SCOPE_LABELS, SORT_LABELS
 from disclosure_search.web.resources import Resources
 
 EXTENSION_KEY = "disclosure_search"
@@ -91,6 +92,8 @@ def _register_template_helpers(app: Flask, settings: Settings) -> None:
         return {
             "CATEGORIES": CATEGORIES,
             "SORT_LABELS": SORT_LABELS,
+            "SCOPE_LABELS": SCOPE_LABELS,
+            "VALIDITIES": VALIDITIES,
             "SOURCES": names,
             "VERSION": __version__,
         }

@@ -15,7 +15,7 @@ from disclosure_search.web.present import hit_json, query_json
 CHUNK = 1000
 CSV_COLUMNS: tuple[str, ...] = (
     "id", "title", "url", "source", "category", "doc_number", "agency",
-    "published_date", "first_seen", "link",
+    "published_date", "written_date", "validity", "topic", "first_seen", "link",
 )
 
 Searcher = Callable[[SearchQuery], SearchResult]

@@ -9,7 +9,8 @@ from typing import cast
 
 from disclosure_search.config import WebSettings
 from disclosure_search.errors import QueryError
-from disclosure_search.models import CATEGORIES, SearchQuery, SortOrder
+from disclosure_search.models import CATEGORIES, SearchQuery, SearchScope, SortOrder
+from disclosure_search.vocabulary.validity import VALIDITIES, fold_validity
 
 #: The highest page number anyone may ask for; deeper pages are never useful to a person.
 MAX_PAGE = 10_000
@@ -17,14 +18,17 @@ SORTS: tuple[str, ...] = ("relevance", "newest", "oldest")
 SORT_LABELS: dict[str, str] = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 #: The request arguments that describe a search (kept in permalinks, feeds and exports).
 SEARCH_ARGS: tuple[str, ...] = (
-    "q", "category", "source", "agency", "from", "to", "sort", "page", "per_page",
+    "q", "in", "category", "source", "agency", "from", "to", "written_from", "written_to",
+    "validity", "doc_number", "topic", "since", "sort", "page", "per_page",
 )
+SCOPES: tuple[str, ...] = ("all", "title")
+SCOPE_LABELS: dict[str, str] = {"all": "全文", "title": "标题"}
 _SOURCE_RE = re.compile(r"[A-Za-z0-9_-]{1,40}")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def parse_search(args: Mapping[str, str], web: WebSettings, *, per_page: int = 10) -> SearchQuery:
-    """Build a SearchQuery from ``q, category, source, agency, from, to, sort, page, per_page``.
+    """Build a SearchQuery from the request arguments of :data:`SEARCH_ARGS`.
 
     Args:
         args: the request's query-string arguments.
@@ -42,23 +46,42 @@ def parse_search(args: Mapping[str, str], web: WebSettings, *, per_page: int = 1
         raise QueryError(
             f"检索词过长（{len(text)} 个字符），最多 {web.query_max_chars} 个字符，请缩短后再试。"
         )
-    date_from = parse_date(_arg(args, "from"), "起始日期（from）")
-    date_to = parse_date(_arg(args, "to"), "截止日期（to）")
-    if date_from and date_to and date_from > date_to:
-        raise QueryError(f"起始日期 {date_from} 晚于截止日期 {date_to}，请交换或修改日期。")
+    date_from, date_to = _date_range(args, "from", "to", "发布日期")
+    written_from, written_to = _date_range(args, "written_from", "written_to", "成文日期")
     return SearchQuery(
         text=text,
+        scope=_scope(_arg(args, "in")),
         category=_category(_arg(args, "category")),
         source=_source(_arg(args, "source")),
         agency=_arg(args, "agency")[:100] or None,
         date_from=date_from,
         date_to=date_to,
-        sort=_sort(_arg(args, "sort")),
+        written_from=written_from,
+        written_to=written_to,
+        validity=_validity(_arg(args, "validity")),
+        doc_number=_arg(args, "doc_number")[:100] or None,
+        topic=_arg(args, "topic")[:100] or None,
+        since=parse_date(_arg(args, "since"), "关注起始日期（since）"),
+        # a "what is new since" view is read newest first unless asked otherwise
+        sort=_sort(_arg(args, "sort") or ("newest" if _arg(args, "since") else "")),
         page=_bounded_int(_arg(args, "page"), "页码（page）", 1, MAX_PAGE, 1),
         per_page=_bounded_int(
             _arg(args, "per_page"), "每页条数（per_page）", 1, web.per_page_max, per_page
         ),
     )
+
+
+def _date_range(
+    args: Mapping[str, str], low: str, high: str, label: str
+) -> tuple[date | None, date | None]:
+    """Parse a pair of date arguments; the start may not be after the end."""
+    start = parse_date(_arg(args, low), f"{label}起（{low}）")
+    end = parse_date(_arg(args, high), f"{label}止（{high}）")
+    if start and end and start > end:
+        raise QueryError(
+            f"{label}的起始日期 {start} 晚于截止日期 {end}，请交换或修改日期。"
+        )
+    return start, end
 
 
 def parse_date(value: str, label: str) -> date | None:
@@ -90,11 +113,18 @@ def query_args(query: SearchQuery, **changes: object) -> dict[str, str]:
     """
     out: dict[str, str] = {
         "q": query.text,
+        "in": query.scope if query.scope != "all" else "",
         "category": query.category or "",
         "source": query.source or "",
         "agency": query.agency or "",
-        "from": query.date_from.isoformat() if query.date_from else "",
-        "to": query.date_to.isoformat() if query.date_to else "",
+        "from": _iso(query.date_from),
+        "to": _iso(query.date_to),
+        "written_from": _iso(query.written_from),
+        "written_to": _iso(query.written_to),
+        "validity": query.validity or "",
+        "doc_number": query.doc_number or "",
+        "topic": query.topic or "",
+        "since": _iso(query.since),
         "sort": query.sort if query.sort != "relevance" else "",
         "page": str(query.page) if query.page != 1 else "",
         "per_page": str(query.per_page) if query.per_page != 10 else "",
@@ -104,6 +134,10 @@ def query_args(query: SearchQuery, **changes: object) -> dict[str, str]:
     for key, value in changes.items():
         out[key] = "" if value is None else str(value)
     return {k: v for k, v in out.items() if v}
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value else ""
 
 
 def _arg(args: Mapping[str, str], name: str) -> str:
@@ -124,6 +158,23 @@ def _source(value: str) -> str | None:
     if not _SOURCE_RE.fullmatch(value):
         raise QueryError("来源（source）只能包含字母、数字、下划线和连字符。")
     return value
+
+
+def _scope(value: str) -> SearchScope:
+    if not value:
+        return "all"
+    if value not in SCOPES:
+        raise QueryError(f"未知的检索范围“{value}”。可选：all（全文）、title（仅标题）。")
+    return cast(SearchScope, value)
+
+
+def _validity(value: str) -> str | None:
+    if not value:
+        return None
+    folded = fold_validity(value)
+    if not folded:
+        raise QueryError(f"未知的有效性“{value}”。可选：{'、'.join(VALIDITIES)}。")
+    return folded
 
 
 def _sort(value: str) -> SortOrder:

@@ -45,11 +45,18 @@ def query_json(query: SearchQuery) -> dict[str, Any]:
     """The query as the API echoes it back, with dates as YYYY-MM-DD."""
     return {
         "q": query.text,
+        "in": query.scope,
         "category": query.category,
         "source": query.source,
         "agency": query.agency,
         "from": iso(query.date_from),
         "to": iso(query.date_to),
+        "written_from": iso(query.written_from),
+        "written_to": iso(query.written_to),
+        "validity": query.validity,
+        "doc_number": query.doc_number,
+        "topic": query.topic,
+        "since": iso(query.since),
         "sort": query.sort,
     }
 
@@ -65,6 +72,9 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "doc_number": hit.doc_number,
         "agency": hit.agency,
         "published_date": iso(hit.published_date),
+        "written_date": iso(hit.written_date),
+        "validity": hit.validity,
+        "topic": hit.topic,
         "first_seen": iso(hit.first_seen),
         "snippet": hit.snippet,
         "link": url_for("documents.document", doc_id=hit.id, _external=True),

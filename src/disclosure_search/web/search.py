@@ -4,22 +4,34 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
-from disclosure_search.errors import SearchIndexError
+from disclosure_search.errors import QueryError, SearchIndexError
+from disclosure_search.index.analyzer import fold
 from disclosure_search.models import SearchQuery, SearchResult
 from disclosure_search.web import feeds, present
 from disclosure_search.web.app import resources, settings
-from disclosure_search.web.errors import wants_json
-from disclosure_search.web.params import SORTS, parse_search, query_args
+from disclosure_search.web.errors import error_response, wants_json
+from disclosure_search.web.params import SEARCH_ARGS, SORTS, parse_search, query_args
 
 log = logging.getLogger(__name__)
 bp = Blueprint("search", __name__)
 
 #: Entries in a feed: the newest matches.
 FEED_ENTRIES = 30
+#: Years listed before the rest fold away under "更多年份".
+YEARS_SHOWN = 8
+#: Facets listed on the results page: (facet, request argument, heading).
+FACETS: tuple[tuple[str, str, str], ...] = (
+    ("category", "category", "分类"),
+    ("agency", "agency", "发布机构"),
+    ("validity", "validity", "有效性"),
+    ("topic", "topic", "主题分类"),
+    ("source", "source", "来源"),
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,12 @@ class Filter:
 
 @bp.get("/")
 def home() -> Any:
-    """The search page: one box, the filters, and what the index holds."""
+    """The search page: one box, the filters, and what the index holds.
+
+    A search submitted to ``/`` (``/?q=科技``) is sent on to its results page.
+    """
+    if any(request.args.get(name) for name in SEARCH_ARGS):
+        return redirect(search_href(**request.args.to_dict()))
     try:
         result = run_search(SearchQuery(per_page=1, snippets=False))
     except SearchIndexError as exc:
@@ -57,39 +74,88 @@ def home() -> Any:
         "home.html", query=SearchQuery(), result=result,
         facets=facet_links(result, SearchQuery()) if result else {},
         years=year_links(result, SearchQuery()) if result else [],
+        agencies=sorted(result.facets.get("agency", {})) if result else [],
     )
 
 
 @bp.get("/search")
 def results() -> Any:
-    """A page of results (HTML, or the /api/search JSON for clients that ask for JSON)."""
-    query = parse_search(request.args, settings().web)
+    """A page of results (HTML, or the /api/search JSON for clients that ask for JSON).
+
+    Errors: 400 for a bad parameter, 404 for a page past the last (with a link to it).
+    """
+    query = parse_request()
     result = run_search(query)
+    pages = present.page_count(result)
+    if query.page > pages:
+        last = search_href(**query_args(query, page=pages))
+        if wants_json():
+            return page_missing_json(result)
+        return render_template("page_missing.html", query=query, pages=pages, last=last), 404
     if wants_json():
         return jsonify(present.result_json(result))
     return render_template(
         "results.html",
         query=query,
         result=result,
-        pages=present.page_count(result),
-        page_links=page_links(query, present.page_count(result)),
+        pages=pages,
+        page_links=page_links(query, pages),
         facets=facet_links(result, query),
         years=year_links(result, query),
         filters=active_filters(query),
         sort_links=[(s, search_href(**query_args(query, sort=s))) for s in SORTS],
         args=query_args(query),
         feed_args=query_args(query, sort=None, page=None, per_page=None),
+        follow_href=search_href(**query_args(query, since=date.today().isoformat(),
+                                             sort="newest")),
+        unfollow_href=search_href(**query_args(query, since=None, sort=None)),
+        agencies=all_agencies(),
     )
 
 
 @bp.get("/feed.atom")
 def feed() -> Response:
     """An Atom feed of the newest matches of any search; the filters are kept."""
-    query = parse_search(request.args, settings().web)
+    query = parse_request()
     query = replace(query, sort="newest", page=1, per_page=FEED_ENTRIES, facets=False)
     result = run_search(query)
     body = feeds.atom_feed(result, settings())
     return Response(body, mimetype="application/atom+xml")
+
+
+def page_missing_json(result: SearchResult) -> Response:
+    """The JSON error for a page past the last one, naming the last page's URL."""
+    pages = present.page_count(result)
+    last = url_for("api.search", _external=True, **query_args(result.query, page=pages))
+    return error_response(
+        404, f"第 {result.query.page} 页超出范围：共 {pages} 页。最后一页：{last}")
+
+
+def parse_request() -> SearchQuery:
+    """The search of this request, its agency named as the ``[agencies]`` table says.
+
+    Raises:
+        QueryError: a bad parameter, or an agency no indexed document names.
+    """
+    query = parse_search(request.args, settings().web)
+    if not query.agency:
+        return query
+    agency = settings().agency_name(query.agency)
+    known = all_agencies()
+    wanted = fold(agency)
+    if not any(wanted in fold(name) for name in known):
+        examples = "、".join(known[:5]) or "（索引中尚无发布机构）"
+        raise QueryError(
+            f"没有发布机构的名称包含“{query.agency}”。可以输入名称的一部分，"
+            f"如“科技局”；已收录的发布机构有：{examples}{'等' if len(known) > 5 else ''}。"
+        )
+    return replace(query, agency=agency)
+
+
+def all_agencies() -> list[str]:
+    """Every agency (发布机构) in the index, most documents first."""
+    whole = run_search(SearchQuery(per_page=1, snippets=False))
+    return list(whole.facets.get("agency", {}))
 
 
 @bp.get("/opensearch.xml")
@@ -108,7 +174,7 @@ def facet_links(result: SearchResult, query: SearchQuery) -> dict[str, list[Face
     """Facet values with counts, each a link that adds that filter (or removes it if active)."""
     out: dict[str, list[FacetLink]] = {}
     names = {src.id: src.name for src in settings().sources}
-    for field, arg in (("category", "category"), ("source", "source")):
+    for field, arg, _heading in FACETS:
         current = getattr(query, field)
         links = []
         for value, count in sorted(result.facets.get(field, {}).items(), key=lambda kv: -kv[1]):
@@ -121,11 +187,11 @@ def facet_links(result: SearchResult, query: SearchQuery) -> dict[str, list[Face
     return out
 
 
-def year_links(result: SearchResult, query: SearchQuery, limit: int = 8) -> list[FacetLink]:
-    """Year shortcuts (newest first): each sets the date range to that calendar year."""
+def year_links(result: SearchResult, query: SearchQuery) -> list[FacetLink]:
+    """Every year (newest first), each setting the 发布日期 range to that calendar year."""
     years = sorted(result.facets.get("year", {}).items(), key=lambda kv: str(kv[0]), reverse=True)
     links = []
-    for year, count in years[:limit]:
+    for year, count in years:
         start, end = f"{year}-01-01", f"{year}-12-31"
         active = (iso_or_none(query.date_from), iso_or_none(query.date_to)) == (start, end)
         href = search_href(**query_args(
@@ -138,11 +204,18 @@ def active_filters(query: SearchQuery) -> list[Filter]:
     """The filters in force, each with a link that removes only that one."""
     names = {src.id: src.name for src in settings().sources}
     items = [
+        ("范围", "仅标题" if query.scope == "title" else None, {"in": None}),
         ("分类", query.category, {"category": None}),
         ("来源", names.get(query.source or "", query.source), {"source": None}),
         ("发布机构", query.agency, {"agency": None}),
-        ("起始日期", iso_or_none(query.date_from), {"from": None}),
-        ("截止日期", iso_or_none(query.date_to), {"to": None}),
+        ("有效性", query.validity, {"validity": None}),
+        ("主题分类", query.topic, {"topic": None}),
+        ("文号", query.doc_number, {"doc_number": None}),
+        ("发布日期起", iso_or_none(query.date_from), {"from": None}),
+        ("发布日期止", iso_or_none(query.date_to), {"to": None}),
+        ("成文日期起", iso_or_none(query.written_from), {"written_from": None}),
+        ("成文日期止", iso_or_none(query.written_to), {"written_to": None}),
+        ("新增自", iso_or_none(query.since), {"since": None}),
     ]
     return [
         Filter(label, str(value), search_href(**query_args(query, **change)))

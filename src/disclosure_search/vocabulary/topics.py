@@ -1,0 +1,19 @@
+"""主题分类 (subject classification) paths: ``综合政务\\其他`` split into its levels."""
+
+from __future__ import annotations
+
+import re
+
+#: Separator of the levels when a path is written back as one string.
+TOPIC_SEPARATOR = "\\"
+_SEPARATORS = re.compile(r"\s*[\\/／＼>＞|｜,，]+\s*")
+
+
+def topic_path(value: str) -> tuple[str, ...]:
+    """Split a 主题分类 as published (``综合政务\\其他``, ``科技/综合``) into its levels."""
+    return tuple(part for part in _SEPARATORS.split(value.strip()) if part)
+
+
+def topic_key(value: str) -> str:
+    """Return the path of ``value`` written with :data:`TOPIC_SEPARATOR` (spacing normalised)."""
+    return TOPIC_SEPARATOR.join(topic_path(value))
