@@ -33,7 +33,7 @@ def test_the_schema_formats_give_whooshs_own_postings(text: str, tokenizer: obje
 
 def test_every_analysed_text_field_uses_the_fast_formats() -> None:
     built = schema.build_schema()
-    for name in ("title", "body", "attachments", "title_grams", "grams"):
+    for name in ("title", "body", "attachments", "title_grams", "grams", "agency_words"):
         assert isinstance(built[name].format, (schema.TokenPositions, schema.TokenFrequency))
     assert built["body"].format.supports("positions")
     assert not built["grams"].format.supports("positions")

@@ -170,7 +170,7 @@ def build_schema() -> fields.Schema:
         category=fields.ID(stored=True, sortable=True),
         source=fields.ID(stored=True, sortable=True),
         agency=fields.ID(stored=True, sortable=True),
-        agency_words=fields.TEXT(analyzer=words, phrase=False, field_boost=0.5),
+        agency_words=_text(words, phrase=False, field_boost=0.5),
         published=fields.NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         written=fields.NUMERIC(int, bits=32, stored=True, signed=False),
         seen=fields.NUMERIC(int, bits=32, signed=False),
