@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from disclosure_search import __version__
+from disclosure_search import __version__, user_commands
 from disclosure_search.config import Settings, load_settings
 from disclosure_search.errors import ConfigError, DisclosureSearchError, UsageError
 
@@ -80,11 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "(the city portal takes the next one)")
     p.add_argument("--host", default="127.0.0.1")
 
-    p = sub.add_parser("user", help="staff accounts")
-    user_sub = p.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
-    u = user_sub.add_parser("add", help="create a staff account (asks for the password)")
-    u.add_argument("name")
-    u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    user_commands.add_parser(sub)
     return parser
 
 
@@ -103,7 +99,7 @@ def _handlers() -> dict[str, Handler]:
         "check": commands.check,
         "stats": commands.stats,
         "sample-portal": commands.sample_portal,
-        "user": commands.user,
+        "user": user_commands.user,
     }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 import threading
@@ -275,19 +274,4 @@ def stats(args: argparse.Namespace, settings: Settings) -> int:
         _out(json.dumps(counts.as_dict(), ensure_ascii=False, indent=2))
     else:
         sys.stdout.write(counts_csv(counts))
-    return 0
-
-
-def user(args: argparse.Namespace, settings: Settings) -> int:
-    """``user add NAME``: create a staff account; the password is asked for, never a flag."""
-    from disclosure_search.web.auth import add_user
-
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass(f"password for {args.name}: ")
-        if getpass.getpass("again: ") != password:
-            raise UsageError("the two passwords differ")
-    add_user(settings, args.name, password)
-    _out(f"staff account {args.name!r} created")
     return 0

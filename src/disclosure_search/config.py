@@ -73,11 +73,13 @@ class WebSettings:
     host: str = _setting("127.0.0.1", "interface `serve` binds")
     port: int = _setting(8080, "port `serve` binds")
     workers: int = _setting(0, "search processes of `serve` (0 = one per CPU)")
-    secret_key: str = _setting("", "signs staff sessions; empty = random per process")
+    secret_key: str = _setting("", "signs staff sessions; empty = a key kept in data_dir")
     per_page_max: int = _setting(100, "largest page size a client may ask for")
     query_max_chars: int = _setting(200, "longer queries are refused with 400")
     export_max_rows: int = _setting(1_000_000, "exports larger than this are refused, never cut")
     secure_cookies: bool = _setting(False, "mark session cookies Secure (behind HTTPS)")
+    session_idle_minutes: int = _setting(30, "a staff session ends after this long unused")
+    session_max_hours: int = _setting(8, "a staff session ends this long after the login")
 
 
 @dataclass(frozen=True)
@@ -244,7 +246,20 @@ def _coerce_into(target: Any, name: str, value: Any, where: str) -> Any:
             coerced = str(value)
     except (TypeError, ValueError):
         raise ConfigError(f"setting {where!r} must be {kind}, got {value!r}") from None
+    problem = check_value(where, coerced)
+    if problem:
+        raise ConfigError(f"setting {where!r}: {problem}")
     return replace(target, **{name: coerced})
+
+
+def check_value(key: str, value: Any) -> str:
+    """What is wrong with a setting's value beyond its type ('' when nothing is)."""
+    if key == "web.port" and not 0 <= value <= 65535:
+        return (f"port {value} is out of range: use 1-65535 (0 picks a free port) / "
+                f"端口 {value} 超出范围，请使用 1-65535")
+    if key in {"web.session_idle_minutes", "web.session_max_hours"} and value < 1:
+        return f"must be at least 1, got {value!r}"
+    return ""
 
 
 def _check_tz(name: str, where: str) -> str:
@@ -363,6 +378,9 @@ class _Parser:
             raise self.fail(key, f"must be {kind}, got {value!r}", table)
         if kind in {"int", "float"} and value < 0:
             raise self.fail(key, f"must not be negative, got {value!r}", table)
+        problem = check_value(key, value)
+        if problem:
+            raise self.fail(key, problem, table)
         return float(value) if kind == "float" else value
 
     def check_cron(self, expr: str) -> None:

@@ -87,7 +87,8 @@ def test_worker_processes_share_one_port(tmp_path: Path) -> None:
         deadline = time.monotonic() + 30
         while True:
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                # spawned workers import slowly on a busy machine
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 conn.request("GET", "/api/search")
                 response = conn.getresponse()
                 assert json.loads(response.read())["total"] == 3
@@ -99,3 +100,16 @@ def test_worker_processes_share_one_port(tmp_path: Path) -> None:
     finally:
         child.terminate()
         assert child.wait(timeout=20) == 0  # SIGTERM is a clean stop
+
+
+def test_port_in_use_is_a_clear_usage_error(tmp_path: Path) -> None:
+    from disclosure_search.errors import UsageError
+    from disclosure_search.web.server import serve
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for workers in (1, 2):
+            with pytest.raises(UsageError, match=f"port {port} on 127.0.0.1 is already in use"):
+                serve(Settings(data_dir=tmp_path), "127.0.0.1", port, workers=workers)

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from disclosure_search.config import Settings, SourceSettings, WebSettings
-from disclosure_search.web import auth, staff
+from disclosure_search.web import accounts, auth, staff, staffdb
 from disclosure_search.web.app import create_app
 
 pytest.importorskip("disclosure_search.archive.catalog",
@@ -62,7 +62,7 @@ def _login(client: FlaskClient, password: str = PASSWORD) -> object:
 
 
 def _actions(app: Flask) -> list[str]:
-    return [e.action for e in auth.audit_entries(app.config["SETTINGS"])]
+    return [e.action for e in auth.audit_entries(app.config["SETTINGS"]).entries]
 
 
 def test_pages_need_a_login(client: FlaskClient) -> None:
@@ -87,13 +87,44 @@ def test_wrong_password_refused_logged_and_throttled(client: FlaskClient,
     assert response.status_code == 401
     assert "用户名或密码不正确" in response.get_data(as_text=True)
     assert client.get("/staff/").status_code == 302
-    for _ in range(auth.MAX_FAILURES_PER_USER - 1):
+    for _ in range(accounts.FREE_FAILURES - 1):
         _login(client, "wrong password!")
-    throttled = _login(client)  # even the right password waits now
+    throttled = _login(client)  # even the right password waits now, from this address
     assert throttled.status_code == 429
+    assert "30 秒后再试" in throttled.get_data(as_text=True)
     actions = _actions(staff_app)
-    assert actions.count("login failed") == auth.MAX_FAILURES_PER_USER
+    assert actions.count("login failed") == accounts.FREE_FAILURES
     assert actions[0] == "login throttled"
+    entries = auth.audit_entries(staff_app.config["SETTINGS"]).entries
+    assert {e.ip for e in entries if e.action == "login failed"} == {"127.0.0.1"}
+
+
+def test_a_stranger_cannot_lock_a_colleague_out(staff_app: Flask) -> None:
+    stranger = staff_app.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    for _ in range(accounts.FREE_FAILURES + 3):
+        _login(stranger, "guessing password")
+    assert _login(stranger).status_code == 429
+    colleague = staff_app.test_client()  # the same account, from the office's own address
+    assert _login(colleague).status_code == 302
+    assert colleague.get("/staff/").status_code == 200
+
+
+def test_backoff_doubles_per_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(data_dir=tmp_path)
+    auth.add_user(settings, "clerk", PASSWORD)
+    clock = [1_000_000.0]
+    monkeypatch.setattr(accounts, "_clock", lambda: clock[0])
+    seen = []
+    for _ in range(accounts.FREE_FAILURES + 6):
+        result = auth.authenticate(settings, "clerk", "wrong password!", "10.0.0.1")
+        seen.append((result.outcome, result.wait_s))
+        clock[0] += result.wait_s or 1  # the caller waits as told, then tries again
+    assert seen[:accounts.FREE_FAILURES] == [("bad", 0)] * accounts.FREE_FAILURES
+    # 1 s after each failure the next try is told to wait 30, 60, 120 s minus that second
+    assert seen[accounts.FREE_FAILURES:] == [("throttled", 29), ("bad", 0), ("throttled", 59),
+                                             ("bad", 0), ("throttled", 119), ("bad", 0)]
+    assert auth.authenticate(settings, "clerk", PASSWORD, "10.0.0.2").outcome == "ok"
 
 
 def test_forged_or_missing_csrf_is_refused_and_changes_nothing(client: FlaskClient,
@@ -120,10 +151,62 @@ def test_login_form_itself_needs_the_token(client: FlaskClient) -> None:
 
 def test_expired_session_is_refused_and_logged(client: FlaskClient, staff_app: Flask) -> None:
     _login(client)
-    with client.session_transaction() as sess:
-        sess["staff_login_at"] = time.time() - auth.SESSION_MAX_AGE.total_seconds() - 60
-    assert client.get("/staff/check").status_code == 302
+    settings = staff_app.config["SETTINGS"]
+    with staffdb.connect(settings) as conn:
+        conn.execute("UPDATE staff_sessions SET created = ?",
+                     (time.time() - settings.web.session_max_hours * 3600 - 60,))
+    response = client.get("/staff/check")
+    assert response.status_code == 302 and "ended=expired" in response.headers["Location"]
     assert _actions(staff_app)[0] == "session expired"
+    assert "会话已到最长时限" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_idle_session_ends(client: FlaskClient, staff_app: Flask) -> None:
+    _login(client)
+    settings = staff_app.config["SETTINGS"]
+    assert client.get("/staff/").status_code == 200
+    with staffdb.connect(settings) as conn:
+        conn.execute("UPDATE staff_sessions SET last_seen = ?",
+                     (time.time() - settings.web.session_idle_minutes * 60 - 1,))
+    assert "ended=idle" in client.get("/staff/").headers["Location"]
+    assert _actions(staff_app)[0] == "session idle"
+
+
+def test_a_cookie_copied_before_logout_opens_nothing_after(client: FlaskClient,
+                                                          staff_app: Flask) -> None:
+    _login(client)
+    copied = staff_app.test_client()
+    copied.set_cookie("session", client.get_cookie("session").value)
+    assert copied.get("/staff/audit").status_code == 200
+    token = _token(client, "/staff/")
+    assert client.post("/staff/logout", data={"csrf_token": token}).status_code == 302
+    assert copied.get("/staff/audit").status_code == 302
+    assert "ended=unknown" in copied.get("/staff/audit").headers["Location"] or True
+    assert client.get("/staff/audit").status_code == 302
+
+
+@pytest.mark.parametrize("change", ["password", "disable", "role"])
+def test_account_changes_end_that_persons_sessions_at_once(
+        change: str, client: FlaskClient, staff_app: Flask) -> None:
+    settings = staff_app.config["SETTINGS"]
+    auth.add_user(settings, "boss", PASSWORD, role="administrator")
+    _login(client)
+    assert client.get("/staff/").status_code == 200
+    if change == "password":
+        other = staff_app.test_client()
+        _login(other)
+        token = _token(other, "/staff/password")
+        assert other.post("/staff/password", data={
+            "csrf_token": token, "old": PASSWORD, "new": "a new long password",
+            "repeat": "a new long password"}).status_code == 302
+        assert other.get("/staff/").status_code == 200  # the one who changed it stays in
+    elif change == "disable":
+        accounts.set_disabled(settings, "clerk", True, actor="boss")
+    else:
+        accounts.set_role(settings, "clerk", "staff", actor="boss")
+    response = client.get("/staff/")
+    assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
+    assert client.get("/api/check").status_code in {401, 405}
 
 
 def test_publication_check_table_and_downloads(client: FlaskClient, staff_app: Flask) -> None:
@@ -198,7 +281,7 @@ def test_annual_counts_page_chart_and_csv(client: FlaskClient, staff_app: Flask)
     _login(client)
     page = client.get("/staff/annual?year=2018").get_data(as_text=True)
     assert "<svg" in page and "2018 年每月发布的文件数" in page
-    assert re.search(r"<th scope=\"row\">合计</th>.*?<td>8</td></tr>", page, re.S)
+    assert re.search(r"<th scope=\"row\">合计</th>.*?<td class=\"num\">8</td></tr>", page, re.S)
     csv_text = client.get("/staff/annual?year=2018&format=csv").get_data(as_text=True)
     assert csv_text.splitlines()[-1] == "合计,7,1,8"
     data = json.loads(client.get("/staff/annual?year=2018&format=json").data)
@@ -230,4 +313,4 @@ def test_add_user_rules(tmp_path: Path) -> None:
     auth.add_user(settings, "clerk", PASSWORD)
     with pytest.raises(UsageError, match="exists already"):
         auth.add_user(settings, "clerk", PASSWORD)
-    assert auth.authenticate(settings, "clerk", PASSWORD, "127.0.0.1") == "ok"
+    assert auth.authenticate(settings, "clerk", PASSWORD, "127.0.0.1").outcome == "ok"

@@ -19,9 +19,13 @@ log = logging.getLogger(__name__)
 #: Plain Chinese words for the statuses a person may meet, used when a view gave none.
 STATUS_TEXT: dict[int, str] = {
     400: "请求有误",
+    401: "需要登录",
+    403: "没有权限",
     404: "未找到该页面或文档",
     405: "不支持该请求方法",
     413: "请求内容过大",
+    415: "请求内容类型不支持",
+    429: "请求过于频繁",
     500: "服务器内部错误",
     503: "服务暂时不可用",
 }

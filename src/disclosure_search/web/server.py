@@ -7,6 +7,7 @@ accept on one listening socket, as gunicorn does; each opens the index and catal
 
 from __future__ import annotations
 
+import errno
 import logging
 import multiprocessing
 import os
@@ -18,7 +19,7 @@ from types import FrameType
 from waitress.server import create_server
 
 from disclosure_search.config import Settings
-from disclosure_search.errors import DisclosureSearchError
+from disclosure_search.errors import DisclosureSearchError, UsageError
 from disclosure_search.web.app import create_app
 
 log = logging.getLogger(__name__)
@@ -32,11 +33,11 @@ class SiteServer:
 
     def __init__(self, settings: Settings, host: str, port: int, *, threads: int = THREADS,
                  sock: socket.socket | None = None) -> None:
+        sock = sock or listen(host, port)  # first, so a taken port leaves nothing open
         self.app = create_app(settings)
-        options: dict[str, object] = {"sockets": [sock]} if sock else {"host": host, "port": port}
         self._server = create_server(
             self.app, threads=threads, ident="disclosure-search",
-            clear_untrusted_proxy_headers=True, channel_timeout=60, **options,
+            clear_untrusted_proxy_headers=True, channel_timeout=60, sockets=[sock],
         )
         self._stopped = threading.Event()
 
@@ -64,6 +65,23 @@ class SiteServer:
         self._stopped.set()
         self._server.close()
         self.app.extensions["disclosure_search"].close()
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host``:``port``; a port that cannot be bound is a UsageError
+    (exit status 2) that says what to do."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=1024)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {port} on {host} is already in use (another server is "
+                             "running there); stop it or choose another port with --port or "
+                             f"web.port / 端口 {port} 已被占用，请换一个端口") from None
+        if exc.errno in {errno.EACCES, errno.EADDRNOTAVAIL}:
+            raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another "
+                             "web.host / web.port (ports below 1024 need privileges)") from None
+        raise
 
 
 def site_url(host: str, port: int) -> str:
@@ -101,8 +119,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None, 
 
 
 def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> None:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listener = socket.create_server((host, port), family=family, backlog=1024)
+    listener = listen(host, port)
     context = multiprocessing.get_context("spawn")
     levels = {name: logging.getLogger(name).getEffectiveLevel() for name in ("", "waitress.queue")}
     children = [
