@@ -9,6 +9,7 @@ from disclosure_search.vocabulary.attachments import (
     attachment_type,
     disposition_file_name,
     is_attachment_url,
+    may_be_attachment,
     query_file_name,
     sniff,
     url_file_type,
@@ -116,3 +117,18 @@ def test_attachment_type_weighs_the_evidence(kwargs: dict, ext: str | None) -> N
     assert (found.extension if found else None) == ext
     if found is not None:
         assert found.media_type
+
+
+@pytest.mark.parametrize(("url", "text", "expected"), [
+    ("https://x.gov.cn/a/P0200930.pdf", "", True),
+    ("https://x.gov.cn/attach/get.do?id=13", "附件1", True),
+    ("https://x.gov.cn/servlet/GetFile?fid=14", "点击下载", True),
+    ("https://x.gov.cn/module/download/file.jsp?id=3", "", True),
+    ("https://x.gov.cn/art/2020/8/6/art_4101_1.html", "附件下载说明", False),
+    ("https://x.gov.cn/col/col4101/index.html", "政策文件", False),
+    ("https://x.gov.cn/search.do?q=1", "搜索", False),
+])
+def test_a_link_may_be_an_attachment_by_name_or_by_reading_like_a_download(
+    url: str, text: str, expected: bool
+) -> None:
+    assert may_be_attachment(url, text) is expected

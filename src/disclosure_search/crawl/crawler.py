@@ -24,7 +24,7 @@ from disclosure_search.crawl.links import PAGE_PARAMS, Link, PageLinks, discover
 from disclosure_search.crawl.robots import RobotsPolicy
 from disclosure_search.crawl.scope import Scope
 from disclosure_search.models import FetchedPage, PageKind
-from disclosure_search.vocabulary.attachments import attachment_type
+from disclosure_search.vocabulary.attachments import attachment_type, is_attachment_url
 from disclosure_search.vocabulary.urls import canonicalize
 
 log = logging.getLogger(__name__)
@@ -208,8 +208,14 @@ class Crawler:
         is_file = attachment_type(
             body=page.body, content_disposition=page.header("Content-Disposition")
         )
-        if item.guess == "attachment" or not looks_html or is_file is not None:
+        if not looks_html or is_file is not None:
             return "attachment", None
+        # A link that named a file type is one (an HTML error page in its place included);
+        # one that only read like a download (下载 -> get.do?id=3) turned out to be a page.
+        if item.guess == "attachment" and is_attachment_url(item.url):
+            return "attachment", None
+        if item.guess == "attachment" and not self.scope.allows(page.url):
+            return "other", None
         tree = parse_html(page.body, page.url, ctype)
         links = discover(tree, page.url)
         return self.classifier.classify(page.url, tree, links), links

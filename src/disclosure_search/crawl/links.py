@@ -11,7 +11,7 @@ import lxml.html
 from lxml import etree
 
 from disclosure_search.encoding import decode_html
-from disclosure_search.vocabulary.attachments import is_attachment_url
+from disclosure_search.vocabulary.attachments import may_be_attachment
 from disclosure_search.vocabulary.urls import canonicalize
 
 #: Query parameters that number list pages.
@@ -36,8 +36,8 @@ class PageLinks:
     """What a page links to, sorted into the groups the crawler treats differently.
 
     ``links`` are ordinary anchors in document order (paging and attachments excluded),
-    ``paging`` the other pages of the same list, ``attachments`` files (decided by
-    ``vocabulary.attachments``).
+    ``paging`` the other pages of the same list, ``attachments`` files and links that may be
+    files (``vocabulary.attachments.may_be_attachment``; the response decides).
     """
 
     links: tuple[Link, ...] = ()
@@ -76,7 +76,7 @@ def discover(tree: lxml.html.HtmlElement, url: str) -> PageLinks:
             continue
         seen.add(target)
         text = " ".join(anchor.text_content().split())
-        if is_attachment_url(target, text):
+        if may_be_attachment(target, text):
             attachments.append(Link(target, text))
         elif _is_paging(target, url, text):
             paging.append(target)

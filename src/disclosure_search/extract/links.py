@@ -6,7 +6,11 @@ from bs4 import BeautifulSoup, Tag
 
 from disclosure_search.extract.metadata import clean_text
 from disclosure_search.models import Attachment
-from disclosure_search.vocabulary.attachments import query_file_name, url_file_type
+from disclosure_search.vocabulary.attachments import (
+    may_be_attachment,
+    query_file_name,
+    url_file_type,
+)
 from disclosure_search.vocabulary.urls import canonicalize, path_name
 
 
@@ -20,7 +24,9 @@ def find_attachments(soup: BeautifulSoup | Tag, base_url: str) -> tuple[Attachme
 
     The URLs are canonical (``vocabulary.urls.canonicalize``), the form the crawler archived
     them under, so each attachment meets its capture. Which links are attachments is decided
-    by ``vocabulary.attachments.url_file_type`` (path, download-script parameter, link text).
+    by ``vocabulary.attachments``: a link whose path, download-script parameter or text names
+    a file type is one; a link that only reads like a download (``点击下载``) is a candidate
+    with no media type, kept once its archived response shows a file.
 
     Args:
         soup: the parsed page.
@@ -42,11 +48,13 @@ def find_attachments(soup: BeautifulSoup | Tag, base_url: str) -> tuple[Attachme
         url = canonicalize(href, base)
         if url is None:
             continue
-        file_type = url_file_type(url, clean_text(link.get_text(" ")))
-        if file_type is None:
+        text = clean_text(link.get_text(" "))
+        if not may_be_attachment(url, text):
             continue
+        file_type = url_file_type(url, text)
         name = _name(link, url)
         previous = found.get(url)
         if previous is None or (not previous.name and name):
-            found[url] = Attachment(url=url, name=name, media_type=file_type.media_type)
+            media_type = file_type.media_type if file_type else ""
+            found[url] = Attachment(url=url, name=name, media_type=media_type)
     return tuple(found.values())

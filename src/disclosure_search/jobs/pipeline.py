@@ -21,6 +21,7 @@ from disclosure_search.extract.html import extract_document
 from disclosure_search.index.backend import SearchBackend, open_backend
 from disclosure_search.jobs.ledger import Ledger
 from disclosure_search.models import Attachment, Capture, Document
+from disclosure_search.vocabulary.attachments import attachment_type
 
 log = logging.getLogger(__name__)
 
@@ -145,16 +146,26 @@ def _extract(catalog: Catalog, source: SourceSettings, capture: Capture) -> Docu
                            category_prefixes=source.categories)
     if doc is None:
         return None
-    attachments = tuple(_attachment(catalog, att) for att in doc.attachments)
-    return replace(doc, attachments=attachments, capture_id=capture.id)
+    read = (_attachment(catalog, att) for att in doc.attachments)
+    return replace(doc, attachments=tuple(a for a in read if a is not None),
+                   capture_id=capture.id)
 
 
-def _attachment(catalog: Catalog, att: Attachment) -> Attachment:
+def _attachment(catalog: Catalog, att: Attachment) -> Attachment | None:
+    """The attachment with its text; None for a candidate link (no media type: it only read
+    like a download) whose archived response is not a file, or was never fetched."""
     capture = catalog.latest_capture(att.url, ok_only=True)
     if capture is None:
-        return att
+        return att if att.media_type else None
     try:
         page = catalog.read_page(capture)
+        if not att.media_type:
+            found = attachment_type(att.url, body=page.body,
+                                    content_type=page.header("Content-Type"),
+                                    content_disposition=page.header("Content-Disposition"))
+            if found is None:
+                return None
+            att = replace(att, media_type=found.media_type)
         text = attachment_text(page.body, att.url, page.header("Content-Type"),
                                page.header("Content-Disposition"))
     except ExtractError as exc:

@@ -61,6 +61,9 @@ _ZIP_MEMBERS = (
     ("OFD.xml", ".ofd"),
 )
 _FILENAME_STAR = re.compile(r"filename\*\s*=\s*([\w-]*)'[^']*'([^;]+)", re.IGNORECASE)
+#: Link texts and URLs that read like a download, whatever type they do not name.
+_DOWNLOAD_TEXT = re.compile(r"附件|下载|下載|附檔|附表|download", re.IGNORECASE)
+_DOWNLOAD_URL = re.compile(r"down|attach|getfile|fujian|fileid|fid=", re.IGNORECASE)
 _FILENAME = re.compile(r"""filename\s*=\s*(?:"([^"]*)"|([^;]+))""", re.IGNORECASE)
 
 
@@ -106,6 +109,23 @@ def url_file_type(url: str, link_text: str = "") -> FileType | None:
 def is_attachment_url(url: str, link_text: str = "") -> bool:
     """True when a link leads to an attachment rather than a page (see :func:`url_file_type`)."""
     return url_file_type(url, link_text) is not None
+
+
+def may_be_attachment(url: str, link_text: str = "") -> bool:
+    """True when a link may lead to a file: :func:`is_attachment_url`, or a link that says
+    nothing of a type but reads like a download (``点击下载`` to ``GetFile?fid=14``,
+    ``附件1`` to ``get.do?id=13``).
+
+    Such a link is only a candidate: what it answers (:func:`attachment_type` on the response's
+    bytes and ``Content-Disposition``) decides; a page it answers stays a page.
+    """
+    if is_attachment_url(url, link_text):
+        return True
+    parts = urlsplit(url)
+    if posixpath.splitext(parts.path.lower())[1] in PAGE_EXTENSIONS:
+        return False
+    where = f"{parts.path}?{parts.query}"
+    return bool(_DOWNLOAD_TEXT.search(link_text) or _DOWNLOAD_URL.search(where))
 
 
 def sniff(body: bytes) -> FileType | None:
