@@ -55,7 +55,7 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
     for progress in (bar, *steps.values()):
         progress.done()
     print_crawl_summary(report)
-    return 0 if report.status == "finished" else 1
+    return 0 if report.status == "finished" and not report.scope_problems else 1
 
 
 def print_crawl_summary(report: Any) -> None:
@@ -77,6 +77,8 @@ def print_crawl_summary(report: Any) -> None:
         if len(failures) > 20:
             _out(f"  … and {len(failures) - 20} more (see the staff crawl-health page)")
     _out(f"indexed {report.indexed} document(s)")
+    for problem in getattr(report, "scope_problems", ()):
+        _out(problem)
 
 
 def reindex(args: argparse.Namespace, settings: Settings) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -69,6 +70,8 @@ class CrawlStats:
     bytes: int = 0
     stopped: bool = False
     failures: list[tuple[str, str]] = field(default_factory=list)
+    #: Links left out of scope, counted per folder (``http://h/zfxxgk/``).
+    left_out: Counter[str] = field(default_factory=Counter)
 
     def counts(self) -> dict[str, int]:
         """The counters as a plain dict, as stored with a crawl run."""

@@ -22,7 +22,7 @@ from disclosure_search.crawl.contracts import (
 from disclosure_search.crawl.fetch import Fetcher, FetchResult
 from disclosure_search.crawl.links import PAGE_PARAMS, Link, PageLinks, discover, parse_html
 from disclosure_search.crawl.robots import RobotsPolicy
-from disclosure_search.crawl.scope import Scope
+from disclosure_search.crawl.scope import Scope, folder_of
 from disclosure_search.models import FetchedPage, PageKind
 from disclosure_search.vocabulary.attachments import attachment_type, is_attachment_url
 from disclosure_search.vocabulary.urls import canonicalize
@@ -91,6 +91,7 @@ class Crawler:
         self._stopped_columns: set[str] = set()
         self._revisit = () if full else tuple(revisit)
         self._known = frozenset(self._revisit)
+        self._starts = frozenset(filter(None, map(canonicalize, source.start_urls)))
 
     def run(self) -> CrawlStats:
         """Crawl until the frontier is empty or ``stop`` is set; return the counters."""
@@ -119,6 +120,7 @@ class Crawler:
         in_scope = self.scope.host_allowed(url) if guess == "attachment" else self.scope.allows(url)
         if not (in_scope or force):
             self.stats.skipped_scope += 1
+            self.stats.left_out[folder_of(url)] += 1
             self._seen.add(url)
             return
         self._seen.add(url)
@@ -269,6 +271,7 @@ class Crawler:
         if kind == "detail":
             return
         guesses = [(link, self.classifier.guess(link.url)) for link in links.links]
+        self._widen(item, kind, guesses)
         column = item.column or column_key(url)
         if kind == "list" and not self.full:
             self._count_known(column, guesses, links)
@@ -276,6 +279,23 @@ class Crawler:
             self._enqueue(page_url, "list", column=column_key(page_url))
         for link, guess in guesses:
             self._enqueue(link.url, guess)
+
+    def _widen(self, item: _Item, kind: PageKind, guesses: list[tuple[Link, PageKind]]) -> None:
+        """Take in what a site's layout puts beside the start page (see :class:`Scope`).
+
+        A start page's links to sibling columns, and article-shaped links of any list in
+        scope, on the source's hosts.
+        """
+        start = item.url in self._starts
+        if not (start or kind == "list") or not self.scope.allows(item.url):
+            return
+        for link, guess in guesses:
+            if self.scope.allows(link.url) or not self.scope.host_allowed(link.url):
+                continue
+            if guess == "detail":
+                self.scope.adopt_page(link.url)
+            elif start and self.scope.is_sibling_column(link.url):
+                self.scope.adopt_column(link.url)
 
     def _count_known(self, column: str, guesses: list[tuple[Link, PageKind]],
                      links: PageLinks) -> None:

@@ -39,6 +39,8 @@ class CrawlReport:
     extract_failures: list[tuple[str, str]] = field(default_factory=list)
     indexed: int = 0
     elapsed_s: float = 0.0
+    #: Sources whose scope kept their documents out: what was left out and what to add.
+    scope_problems: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -103,8 +105,31 @@ def run_crawl(
                                                    agency_name=settings.agency_name)
         finally:
             backend.close()
+        for source in sources:
+            stats = report.crawl.get(source.id)
+            problem = stats and scope_problem(source, stats, len(catalog.document_urls(source.id)))
+            if problem:
+                log.warning("%s", problem)
+                report.scope_problems.append(problem)
     report.elapsed_s = time.monotonic() - started
     return report
+
+
+def scope_problem(source: SourceSettings, stats: CrawlStats, documents: int) -> str | None:
+    """Say what to add when a source found no documents or left most links out of scope.
+
+    Returns:
+        A message naming the folders most links were left out of, or None when all is well.
+    """
+    left_out = sum(stats.left_out.values())
+    if stats.stopped or (documents and left_out <= stats.fetched):
+        return None
+    what = "found no documents" if not documents else (
+        f"left {left_out} links out of scope against {stats.fetched} fetched")
+    folders = ", ".join(f"{folder} ({n})" for folder, n in stats.left_out.most_common(5))
+    advice = (f"; most were under {folders}: add those folders to start_urls, or set "
+              "detail_url_pattern / list_url_pattern") if folders else "; check start_urls"
+    return f"source {source.id} {what}{advice}"
 
 
 def extract_pending(
