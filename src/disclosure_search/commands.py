@@ -14,6 +14,7 @@ from disclosure_search.config import Settings, load_settings
 from disclosure_search.errors import ConfigError, DisclosureSearchError, QueryError, UsageError
 from disclosure_search.models import CATEGORIES, SearchQuery
 from disclosure_search.progress import Progress
+from disclosure_search.vocabulary.dates import TYPED_DATE_FORM, TypedDateError, parse_typed_date
 
 
 def _out(text: str = "") -> None:
@@ -104,12 +105,10 @@ def reindex(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _date_arg(value: str | None, flag: str) -> date | None:
-    if not value:
-        return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{flag} {value!r}: expected YYYY-MM-DD") from None
+        return parse_typed_date(value)
+    except TypedDateError:
+        raise UsageError(f"{flag} {value!r}: expected {TYPED_DATE_FORM}") from None
 
 
 def search(args: argparse.Namespace, settings: Settings) -> int:

@@ -13,7 +13,9 @@ def _row(title: str, **fields: object) -> ChecklistRow:
 
 def test_doc_number_bracket_and_width_variants_match(documents: list[Document]) -> None:
     matcher = DocumentMatcher(documents)
-    for number in ("洪科发[2018]12号", "洪科发（２０１８）１２号", "洪科发 〔2018〕 12 号"):
+    for number in ("洪科发[2018]12号", "洪科发（２０１８）１２号", "洪科发 〔2018〕 12 号",
+                   "洪科发〖2018〗12号", "洪科发《2018》12号", "洪科发2018年12号",
+                   "洪科發〔2018〕第12號"):
         found = matcher.match(_row("随便写的标题", doc_number=number))
         assert found.outcome == "matched"
         assert found.document is not None and found.document.doc_number == "洪科发〔2018〕12号"

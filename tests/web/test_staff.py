@@ -298,6 +298,8 @@ def test_changes_and_health_pages(client: FlaskClient) -> None:
     assert changes.status_code == 200 and text.count("<strong>新增</strong>") == 2
     assert client.get("/staff/changes?from=2018-10-01&to=2018-09-01").status_code == 400
     assert client.get("/staff/changes?from=bad").status_code == 400
+    # a typed date has one form everywhere (vocabulary.dates.parse_typed_date)
+    assert client.get("/staff/changes?from=20180901&to=2018-09-30").status_code == 400
     health = client.get("/staff/health")
     assert health.status_code == 200 and "抓取状况" in health.get_data(as_text=True)
 

@@ -13,6 +13,7 @@ from disclosure_search.config import SourceSettings
 from disclosure_search.crawl.links import PageLinks
 from disclosure_search.models import PageKind
 from disclosure_search.vocabulary.attachments import is_attachment_url
+from disclosure_search.vocabulary.labels import is_block_label
 
 #: Detail-page URL shapes of the common site systems (TRS, Hanweb/大汉, others).
 DETAIL_URL_SHAPES = (
@@ -21,11 +22,6 @@ DETAIL_URL_SHAPES = (
     re.compile(r"/content/post_\d+\.html$"),  # /content/post_123.html
     re.compile(r"/(?:info|content|detail|article)/\d+(?:/\d+)*\.s?html?$"),
     re.compile(r"[?&](?:articleid|infoid|contentid|docid|id)=\d+", re.IGNORECASE),
-)
-#: Labels of the metadata table (元数据) above a disclosure item's body.
-METADATA_LABELS = (
-    "索引号", "发布机构", "文号", "发文机关", "成文日期", "发文字号", "生成日期",
-    "信息分类", "主题分类", "发布日期", "有效性",
 )
 DETAIL_META_NAMES = frozenset({"pubdate", "articletitle", "contentsource", "firstimage"})
 _LIST_MIN_LINKS = 5
@@ -94,7 +90,7 @@ def metadata_label_count(tree: lxml.html.HtmlElement) -> int:
     found: set[str] = set()
     for cell in tree.iter("td", "th", "span", "li", "dt", "div", "p", "b", "strong", "label"):
         text = re.sub(r"[\s:：\u3000]", "", cell.text or "")
-        if text in METADATA_LABELS:
+        if text and is_block_label(text):
             found.add(text)
     return len(found)
 

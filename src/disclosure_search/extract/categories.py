@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
-
-import opencc
 
 from disclosure_search.models import CATEGORIES
+from disclosure_search.vocabulary.folding import to_simplified
 
 OTHER = "其他"
 
@@ -83,13 +81,8 @@ _NOISE = re.compile(r"[\s\u200b\ufeff:：、，,·•\-—_|｜/\\>＞»›]+")
 _SEPARATORS = re.compile(r"\s*[/\\>＞»›|｜]\s*|\s+[-—]\s+")
 
 
-@lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
 def _clean(label: str) -> str:
-    return _NOISE.sub("", _t2s().convert(label))
+    return _NOISE.sub("", to_simplified(label))
 
 
 def normalize_category(label: str, extra: Mapping[str, str] | None = None) -> str:

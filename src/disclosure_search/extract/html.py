@@ -5,15 +5,11 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date
-from functools import lru_cache
 
-import opencc
 from bs4 import BeautifulSoup, Tag
 
 from disclosure_search.extract.body import find_main, render_text, strip_boilerplate
 from disclosure_search.extract.categories import OTHER, normalize_category
-from disclosure_search.extract.dates import iter_dates, parse_date
-from disclosure_search.extract.doc_number import looks_like_doc_number, normalize_doc_number
 from disclosure_search.extract.links import find_attachments
 from disclosure_search.extract.metadata import (
     clean_text,
@@ -22,6 +18,9 @@ from disclosure_search.extract.metadata import (
     map_fields,
 )
 from disclosure_search.models import Document, document_id
+from disclosure_search.vocabulary.dates import iter_dates, parse_date
+from disclosure_search.vocabulary.doc_numbers import looks_like_doc_number, normalize_doc_number
+from disclosure_search.vocabulary.folding import to_simplified
 
 logger = logging.getLogger(__name__)
 _METADATA_LINE = inline_label_pattern()
@@ -175,17 +174,12 @@ def _doc_number(fields: dict[str, str], body: str) -> str:
     return ""
 
 
-@lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
 def language_hint(text: str) -> str:
     """Return "zh-Hant" when ``text`` is written in Traditional script, else "zh-Hans"."""
     sample = "".join(ch for ch in text[:2000] if "\u4e00" <= ch <= "\u9fff")
     if not sample:
         return ""
-    changed = sum(a != b for a, b in zip(sample, _t2s().convert(sample), strict=False))
+    changed = sum(a != b for a, b in zip(sample, to_simplified(sample), strict=False))
     return "zh-Hant" if changed / len(sample) > 0.05 else "zh-Hans"
 
 

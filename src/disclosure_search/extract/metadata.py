@@ -7,36 +7,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-import opencc
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-#: Field -> labels that mean it, most trusted first (Simplified; Traditional forms are derived).
-FIELD_LABELS: dict[str, tuple[str, ...]] = {
-    "title": ("标题", "名称", "文件名称", "信息名称", "文件标题", "公文标题", "题名"),
-    "index_number": ("索引号", "索取号", "信息索引号", "索引"),
-    "category": (
-        "信息分类", "主题分类", "公开类别", "信息类别", "所属分类", "所属类别",
-        "组配分类", "分类", "类别", "所属栏目", "栏目",
-    ),
-    "agency": (
-        "发布机构", "发文机关", "发布单位", "发文单位", "发文机构", "制发机关", "成文单位",
-        "公开主体", "公开单位", "发布主体", "信息来源", "文章来源", "来源",
-    ),
-    "written_date": (
-        "成文日期", "生成日期", "印发日期", "发文日期", "签发日期", "成文时间", "生成时间",
-        "印发时间",
-    ),
-    "doc_number": ("文号", "发文字号", "发文文号", "文件编号", "发文号"),
-    "published_date": (
-        "发布日期", "发布时间", "公开日期", "公开时间", "发表日期", "发表时间", "日期", "时间",
-    ),
-    "validity": ("有效性", "时效性", "效力状态", "有效状态", "是否有效", "时效"),
-    "subject": ("主题词", "关键词", "关键字"),
-}  # fmt: skip
+from disclosure_search.vocabulary.labels import FIELD_LABELS, label_table, simplified_label
 
-# Labels pages really use in Traditional script that OpenCC's s2t does not produce.
-_EXTRA_TRADITIONAL = {"資訊分類": "category", "發布機構": "agency", "發布日期": "published_date",
-                      "發布時間": "published_date", "發布單位": "agency"}  # fmt: skip
 _SPACE = re.compile(r"[\s\u200b\ufeff\u00a0\u3000]+")
 _COLON = "：:"
 _MAX_LABEL = 8
@@ -53,21 +27,6 @@ class LabelPair:
     label: str
     value: str
     element: Tag | None = None
-
-
-@lru_cache(maxsize=1)
-def label_table() -> dict[str, str]:
-    """Return every known label spelling (spaces removed) -> its field name."""
-    converters = [opencc.OpenCC(name) for name in ("s2t", "s2tw", "s2hk")]
-    table: dict[str, str] = {}
-    for field, labels in FIELD_LABELS.items():
-        for label in labels:
-            table.setdefault(label, field)
-            for converter in converters:
-                table.setdefault(converter.convert(label), field)
-    for label, field in _EXTRA_TRADITIONAL.items():
-        table.setdefault(label, field)
-    return table
 
 
 @lru_cache(maxsize=1)
@@ -202,15 +161,10 @@ def map_fields(pairs: Iterable[LabelPair]) -> dict[str, str]:
     ranked: dict[str, tuple[int, str, str]] = {}
     for label, value in by_label.items():
         field = table[label]
-        simplified = _simplified_label(label)
+        simplified = simplified_label(label)
         rank = FIELD_LABELS[field].index(simplified) if simplified in FIELD_LABELS[field] else 99
         if field not in ranked or rank < ranked[field][0]:
             ranked[field] = (rank, value, label)
     fields = {field: value for field, (_, value, _) in ranked.items()}
     fields.update({f"{field}_label": label for field, (_, _, label) in ranked.items()})
     return fields
-
-
-@lru_cache(maxsize=256)
-def _simplified_label(label: str) -> str:
-    return opencc.OpenCC("t2s").convert(label)

@@ -12,7 +12,8 @@ from functools import lru_cache
 from importlib import resources
 
 import jieba
-import opencc
+
+from disclosure_search.vocabulary.folding import fold
 
 log = logging.getLogger(__name__)
 
@@ -22,51 +23,9 @@ Segmenter = Callable[[str], Iterable[Token]]
 #: Set this environment variable to segment with the jieba package even if rjieba is installed.
 PURE_PYTHON_ENV = "DISCLOSURE_SEARCH_PURE_JIEBA"
 
-_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_FULLWIDTH[0x3000] = 0x20  # ideographic space
-_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
-_FOLD_TABLE = {**_FULLWIDTH, **{k: _ASCII_LOWER.get(v, v) for k, v in _FULLWIDTH.items()}}
-_FOLD_TABLE.update(_ASCII_LOWER)
-# Segments for the rare case where OpenCC changes the length of a whole string.
-_SEGMENT = re.compile(r"[^\s，。；：、！？,.;:!?]+|[\s，。；：、！？,.;:!?]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z_]+(?:[.\-][0-9a-z_]+)*")
 _lock = threading.Lock()
-
-
-@lru_cache(maxsize=1)
-def _converter() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-def _convert_same_length(text: str) -> str:
-    converted = _converter().convert(text)
-    if len(converted) == len(text):
-        return converted
-    parts = []
-    for piece in _SEGMENT.findall(text):
-        out = _converter().convert(piece)
-        if len(out) != len(piece):  # a phrase rule changed the length: go per character
-            out = "".join(c2 if len(c2 := _converter().convert(c)) == 1 else c for c in piece)
-        parts.append(out)
-    return "".join(parts)
-
-
-def fold(text: str) -> str:
-    """Fold text for matching: Traditional to Simplified, full-width to ASCII, ASCII lowercased.
-
-    The result always has the same length as ``text``, so offsets found in the folded
-    string are offsets into the original.
-
-    Args:
-        text: any text.
-
-    Returns:
-        The folded text, character for character aligned with ``text``.
-    """
-    if not text:
-        return text
-    return _convert_same_length(text.translate(_FOLD_TABLE))
 
 
 def _data_lines(name: str) -> list[str]:

@@ -8,10 +8,10 @@ from dataclasses import replace
 from whoosh import query as wq
 
 from disclosure_search.index import analyzer
-from disclosure_search.index.docnumber import doc_number_variants, looks_like_doc_number
 from disclosure_search.index.query import Leaf, Node, QueryTree, leaves
 from disclosure_search.index.schema import date_number
 from disclosure_search.models import SearchQuery
+from disclosure_search.vocabulary.doc_numbers import doc_number_variants, looks_like_doc_number
 from disclosure_search.vocabulary.topics import topic_key
 
 #: Score added to an exact 文号 match, so that it ranks above any text match.

@@ -12,8 +12,8 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.system import pack_uint
 
 from disclosure_search.index import analyzer
-from disclosure_search.index.docnumber import doc_number_variants
 from disclosure_search.models import Document
+from disclosure_search.vocabulary.doc_numbers import document_doc_number_keys
 from disclosure_search.vocabulary.topics import TOPIC_SEPARATOR, topic_path
 from disclosure_search.vocabulary.validity import fold_validity
 
@@ -198,10 +198,7 @@ def number_date(value: int | None) -> date | None:
 
 def doc_number_terms(doc: Document) -> list[str]:
     """Return the exact-match terms of a document's 文号 (published form and normalised)."""
-    terms = doc_number_variants(doc.doc_number)
-    if doc.doc_number_norm:
-        terms |= doc_number_variants(doc.doc_number_norm)
-    return sorted(t for t in terms if t)
+    return sorted(document_doc_number_keys(doc.doc_number, doc.doc_number_norm))
 
 
 def topic_prefixes(path: tuple[str, ...]) -> str:

@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from disclosure_search.index.analyzer import fold
+from disclosure_search.vocabulary.folding import fold
 
 #: Characters of text shown in a snippet.
 SNIPPET_CHARS = 160

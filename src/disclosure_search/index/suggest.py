@@ -8,7 +8,8 @@ from typing import Protocol
 
 from whoosh import query as wq
 
-from disclosure_search.index.analyzer import bigrams, fold
+from disclosure_search.index.analyzer import bigrams
+from disclosure_search.vocabulary.folding import fold
 
 #: Only queries at least this long are checked: short words have too many near neighbours.
 MIN_CHARS = 8

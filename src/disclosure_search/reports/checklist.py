@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from disclosure_search.errors import ChecklistError
+from disclosure_search.vocabulary.dates import TYPED_DATE_FORM, TypedDateError, parse_typed_date
 
 COLUMNS: tuple[str, ...] = ("title", "doc_number", "category", "due_date", "source")
 MAX_ROWS = 100_000
@@ -115,15 +116,11 @@ def _row(line: int, values: dict[str, str]) -> ChecklistRow:
     if not title:
         raise ChecklistError(f"row {line}, column title: the title is empty")
     raw_due = values.get("due_date", "")
-    due: date | None = None
-    if raw_due:
-        try:
-            due = date.fromisoformat(raw_due)
-            if len(raw_due) != 10:
-                raise ValueError(raw_due)
-        except ValueError:
-            raise ChecklistError(f"row {line}, column due_date: {raw_due!r} is not a date "
-                                 "in the form YYYY-MM-DD (e.g. 2024-03-31)") from None
+    try:
+        due = parse_typed_date(raw_due)
+    except TypedDateError:
+        raise ChecklistError(f"row {line}, column due_date: {raw_due!r} is not a date "
+                             f"in the form {TYPED_DATE_FORM} (e.g. 2024-03-31)") from None
     return ChecklistRow(line=line, title=title, doc_number=values.get("doc_number", ""),
                         category=values.get("category", ""), due_date=due,
                         source=values.get("source", ""))

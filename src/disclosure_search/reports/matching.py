@@ -8,14 +8,16 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
-import opencc
-
-from disclosure_search.extract.doc_number import normalize_doc_number
 from disclosure_search.models import Document
 from disclosure_search.reports.checklist import ChecklistRow
+from disclosure_search.vocabulary.doc_numbers import (
+    doc_number_variants,
+    document_doc_number_keys,
+    normalize_doc_number,
+)
+from disclosure_search.vocabulary.folding import to_simplified
 
 #: Titles at least this similar (0..1) count as the same item.
 SIMILARITY_THRESHOLD = 0.85
@@ -29,11 +31,6 @@ Outcome = Literal["matched", "ambiguous", "none"]
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
-@lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
 def plain_title(title: str) -> str:
     """Return ``title`` without spaces, punctuation or width differences, ASCII lowercased."""
     text = unicodedata.normalize("NFKC", title).lower()
@@ -42,7 +39,7 @@ def plain_title(title: str) -> str:
 
 def folded_title(title: str) -> str:
     """Return :func:`plain_title` with Traditional characters mapped to Simplified."""
-    return _t2s().convert(plain_title(title))
+    return to_simplified(plain_title(title))
 
 
 def _bigrams(text: str) -> set[str]:
@@ -76,8 +73,7 @@ class DocumentMatcher:
         self._by_bigram: dict[str, list[int]] = defaultdict(list)
         self._folded: list[str] = []
         for position, doc in enumerate(self.documents):
-            number = doc.doc_number_norm or normalize_doc_number(doc.doc_number)
-            if number:
+            for number in document_doc_number_keys(doc.doc_number, doc.doc_number_norm):
                 self._by_number[number].append(doc)
             folded = folded_title(doc.title)
             self._folded.append(folded)
@@ -95,7 +91,9 @@ class DocumentMatcher:
         """
         if row.doc_number:
             number = normalize_doc_number(row.doc_number)
-            found = self._scoped(self._by_number.get(number, []), row)
+            candidates = [doc for key in sorted(doc_number_variants(row.doc_number))
+                          for doc in self._by_number.get(key, [])]
+            found = self._scoped(candidates, row)
             if len(found) == 1:
                 return Match("matched", (found[0],), "文号一致", 1.0)
             if found:

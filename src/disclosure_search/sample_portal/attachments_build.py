@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from disclosure_search.sample_portal import files, plan
+from disclosure_search.vocabulary.folding import converter
 
 if TYPE_CHECKING:
     from disclosure_search.sample_portal.builder import Pools
@@ -65,9 +66,8 @@ def _render(kind: str, item: Item, pools: Pools, font: Path) -> tuple[bytes, str
     limit = {"pdf": 900, "docx": 1800, "zip": 1000}[kind]
     text = pools.passage(limit=limit)
     if item["script"] == "t":
-        from disclosure_search.sample_portal.builder import _s2t
 
-        text = _s2t()(text)
+        text = converter("s2t")(text)
     if kind == "pdf":
         return files.make_pdf(title, text, font), text
     if kind == "docx":

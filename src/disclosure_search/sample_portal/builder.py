@@ -28,6 +28,7 @@ from disclosure_search.sample_portal.corpus import (
     read_policy_rows,
 )
 from disclosure_search.sample_portal.data import ITEMS_FILE, document_from_json, document_to_json
+from disclosure_search.vocabulary.folding import converter
 
 logger = logging.getLogger(__name__)
 
@@ -292,17 +293,10 @@ def republished(pools: Pools, kjj: list[Item]) -> list[Item]:
 
 def _to_traditional(item: Item) -> None:
     """Convert an item's text fields to Traditional script (OpenCC s2t)."""
-    convert = _s2t()
+    convert = converter("s2t")
     for key in ("title", "body", "doc_number", "agency"):
         item[key] = convert(item[key])
     item["script"] = "t"
-
-
-def _s2t() -> Any:
-    """Return OpenCC's Simplified-to-Traditional converter function."""
-    import opencc
-
-    return opencc.OpenCC("s2t").convert
 
 
 def assign_scripts(items: list[Item], rng: random.Random) -> None:

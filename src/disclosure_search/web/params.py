@@ -10,6 +10,7 @@ from typing import cast
 from disclosure_search.config import WebSettings
 from disclosure_search.errors import QueryError
 from disclosure_search.models import CATEGORIES, SearchQuery, SearchScope, SortOrder
+from disclosure_search.vocabulary.dates import TYPED_DATE_FORM, TypedDateError, parse_typed_date
 from disclosure_search.vocabulary.validity import VALIDITIES, fold_validity
 
 #: The highest page number anyone may ask for; deeper pages are never useful to a person.
@@ -24,7 +25,6 @@ SEARCH_ARGS: tuple[str, ...] = (
 SCOPES: tuple[str, ...] = ("all", "title")
 SCOPE_LABELS: dict[str, str] = {"all": "全文", "title": "标题"}
 _SOURCE_RE = re.compile(r"[A-Za-z0-9_-]{1,40}")
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def parse_search(args: Mapping[str, str], web: WebSettings, *, per_page: int = 10) -> SearchQuery:
@@ -86,14 +86,14 @@ def _date_range(
 
 def parse_date(value: str, label: str) -> date | None:
     """Parse ``YYYY-MM-DD`` (empty means no date) or raise QueryError naming ``label``."""
-    if not value:
-        return None
-    if not _DATE_RE.fullmatch(value):
-        raise QueryError(f"{label}格式不正确：应为 YYYY-MM-DD，例如 2024-01-31。")
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise QueryError(f"{label}不是有效日期：{value}。") from None
+        return parse_typed_date(value)
+    except TypedDateError as exc:
+        if exc.reason == "form":
+            message = f"{label}格式不正确：应为 {TYPED_DATE_FORM}，例如 2024-01-31。"
+        else:
+            message = f"{label}不是有效日期：{value}。"
+        raise QueryError(message) from None
 
 
 def parse_year(value: str) -> int | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, request
 
+from disclosure_search.vocabulary.dates import TYPED_DATE_FORM, TypedDateError, parse_typed_date
 from disclosure_search.web import auth, present
 from disclosure_search.web.auditlog import ACTION_LABELS
 
@@ -82,12 +83,11 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 def date_arg(name: str, default: date | None) -> date | None:
     """A ``YYYY-MM-DD`` query argument, or a Chinese 400."""
     raw = request.args.get(name, "")
-    if not raw:
-        return default
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        abort(400, f"日期 {raw!r} 格式错误，应为 YYYY-MM-DD（例如 2018-03-05）。")
+        typed = parse_typed_date(raw)
+    except TypedDateError:
+        abort(400, f"日期 {raw!r} 格式错误，应为 {TYPED_DATE_FORM}（例如 2018-03-05）。")
+    return typed or default
 
 
 def source_arg() -> str | None:

@@ -1,4 +1,4 @@
-"""Dates written every way pages write them."""
+"""Dates written every way pages write them, and the one form people type."""
 
 from __future__ import annotations
 
@@ -6,7 +6,12 @@ from datetime import date
 
 import pytest
 
-from disclosure_search.extract.dates import iter_dates, parse_date
+from disclosure_search.vocabulary.dates import (
+    TypedDateError,
+    iter_dates,
+    parse_date,
+    parse_typed_date,
+)
 
 
 @pytest.mark.parametrize(
@@ -43,3 +48,29 @@ def test_dates_in_order_of_appearance() -> None:
         date(2020, 1, 17),
         date(2020, 1, 20),
     ]
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("2024-01-31", date(2024, 1, 31)),
+    (" 2024-01-31 ", date(2024, 1, 31)),
+    ("", None),
+    (None, None),
+])
+def test_typed_dates_have_one_form(typed: str | None, expected: date | None) -> None:
+    assert parse_typed_date(typed) == expected
+
+
+@pytest.mark.parametrize(("typed", "reason"), [
+    ("20240131", "form"),  # date.fromisoformat accepts it on Python 3.11+; people's input not
+    ("2024/01/31", "form"),
+    ("2024-1-31", "form"),
+    ("２０２４-01-31", "form"),
+    ("2024年1月31日", "form"),
+    ("yesterday", "form"),
+    ("2024-02-30", "calendar"),
+    ("2024-13-01", "calendar"),
+])
+def test_other_typed_forms_are_refused(typed: str, reason: str) -> None:
+    with pytest.raises(TypedDateError) as refused:
+        parse_typed_date(typed)
+    assert refused.value.reason == reason

@@ -1,4 +1,10 @@
-"""Find calendar dates in the many ways Chinese government pages write them."""
+"""Dates: found in the many ways Chinese government pages write them, and as people type them.
+
+Pages are read leniently (:func:`parse_date`, :func:`iter_dates`). A date a person types (a
+command-line flag, a search parameter, a checklist's due_date, a staff form) has one form
+everywhere, ``YYYY-MM-DD`` (:func:`parse_typed_date`), so the CLI, the web API, the staff
+pages and the publication check accept and refuse exactly the same input.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +28,19 @@ _YMD = re.compile(
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
 MIN_YEAR = 1949
 MAX_YEAR = 2100
+#: The one form of a date typed by a person.
+TYPED_DATE_FORM = "YYYY-MM-DD"
+_TYPED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class TypedDateError(ValueError):
+    """A typed date that is not ``YYYY-MM-DD`` (``reason == "form"``) or not on the calendar
+    (``reason == "calendar"``, 2024-02-30)."""
+
+    def __init__(self, value: str, reason: str) -> None:
+        super().__init__(f"{value!r} is not a date in the form {TYPED_DATE_FORM}")
+        self.value = value
+        self.reason = reason
 
 
 def _cn_small_number(text: str) -> int | None:
@@ -94,3 +113,30 @@ def parse_date(text: str | None) -> date | None:
     if not text:
         return None
     return next(iter_dates(text), None)
+
+
+def parse_typed_date(text: str | None) -> date | None:
+    """Return the date a person typed, ``YYYY-MM-DD`` exactly (surrounding spaces ignored).
+
+    ``20240131`` and ``2024/01/31`` are refused everywhere alike (Python's own
+    ``date.fromisoformat`` accepts the first since 3.11, which once made the command line
+    and the web API disagree).
+
+    Args:
+        text: the typed value; empty or None means no date.
+
+    Returns:
+        The date, or None for empty input.
+
+    Raises:
+        TypedDateError: the value has another form or names no real day.
+    """
+    value = (text or "").strip()
+    if not value:
+        return None
+    if not _TYPED.fullmatch(value):
+        raise TypedDateError(value, "form")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise TypedDateError(value, "calendar") from None
