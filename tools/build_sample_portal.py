@@ -2,8 +2,8 @@
 
 Usage: python tools/build_sample_portal.py --corpus DIR [--out DIR]
 
-Deterministic: rerunning on the same corpus writes byte-identical files. Needs the development
-dependencies (fpdf2) and a CJK font (e.g. the Debian package fonts-wqy-microhei).
+Deterministic: rerunning on the same corpus writes byte-identical files, on any machine (the
+PDFs name Adobe's standard Chinese font rather than embedding one that is installed).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.corpus / "policy_metadata").is_dir():
         parser.error(f"{args.corpus} has no policy_metadata/ folder; pass the corpus folder")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    logging.getLogger("fontTools").setLevel(logging.WARNING)  # per-table subsetting chatter
     counts = build(args.corpus, args.out)
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
     summary = ", ".join(f"{k} {v}" for k, v in counts.items())

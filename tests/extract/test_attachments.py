@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
@@ -50,6 +52,18 @@ def _xlsx() -> bytes:
 def test_pdf_text_all_pages() -> None:
     text = attachment_text(_pdf(["Open government report 2018", "Second page"]), "http://x/a.pdf")
     assert "Open government report 2018" in text and "Second page" in text
+
+
+FILES = Path(__file__).parent / "files"
+
+
+def test_pdf_with_an_embedded_two_byte_cmap_reads_back_exactly() -> None:
+    """fpdf2 + Noto Sans CJK: once a NUL between characters and garbage past glyph 255."""
+    pdf = (FILES / "noto_sans_cjk_fpdf2.pdf").read_bytes()
+    expected = (FILES / "noto_sans_cjk_fpdf2.txt").read_text(encoding="utf-8")
+    text = attachment_text(pdf, "http://x/P020.pdf")
+    assert "\x00" not in text
+    assert re.sub(r"\s+", "", text) == "示例" + re.sub(r"\s+", "", expected)
 
 
 def test_pdf_recognised_by_bytes_whatever_the_url() -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import zipfile
 from collections.abc import Iterator
+from typing import Any
 
 from disclosure_search.errors import ExtractError
 from disclosure_search.vocabulary.attachments import attachment_type
@@ -19,6 +21,8 @@ MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_SHEET_ROWS = 100_000
 MAX_PDF_PAGES = 2_000
+_CODESPACE = re.compile(rb"begincodespacerange(.*?)endcodespacerange", re.DOTALL)
+_HEX_PAIR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
 
 class _Collector:
     """Gathers text up to ``MAX_TEXT_CHARS`` and says when it is full."""
@@ -38,6 +42,33 @@ class _Collector:
         return "\n".join(self.parts)[:MAX_TEXT_CHARS]
 
 
+def _two_byte_codes(page: Any) -> None:
+    """Name an embedded two-byte encoding CMap ``/Identity-H`` so pypdf reads two-byte codes.
+
+    Writers such as fpdf2 (with OpenType CJK fonts like Noto Sans CJK) embed the Type0 font's
+    encoding as a CMap stream whose codes are two bytes. pypdf then reads the text one byte
+    at a time: a NUL before every character, and wrong characters past the 255th glyph.
+    For text, only the code width matters (ToUnicode is keyed by the codes themselves), and
+    ``/Identity-H`` says exactly that width.
+    """
+    from pypdf.generic import NameObject
+
+    resources = page.get("/Resources")
+    fonts = resources.get_object().get("/Font") if resources is not None else None
+    for ref in (fonts.get_object().values() if fonts is not None else ()):
+        font = ref.get_object()
+        encoding = font.get("/Encoding")
+        if font.get("/Subtype") != "/Type0" or encoding is None:
+            continue
+        encoding = encoding.get_object()
+        if isinstance(encoding, NameObject) or not hasattr(encoding, "get_data"):
+            continue
+        blocks = _CODESPACE.findall(encoding.get_data())
+        ranges = [pair for block in blocks for pair in _HEX_PAIR.findall(block)]
+        if ranges and all(len(low) == len(high) == 4 for low, high in ranges):
+            font[NameObject("/Encoding")] = NameObject("/Identity-H")
+
+
 def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
@@ -48,7 +79,9 @@ def _pdf_text(data: bytes) -> str:
         if reader.is_encrypted and not reader.decrypt(""):
             raise ExtractError("PDF is encrypted with a password; its text cannot be read")
         for number, page in enumerate(reader.pages):
-            if number >= MAX_PDF_PAGES or not out.add(page.extract_text() or ""):
+            _two_byte_codes(page)
+            text = (page.extract_text() or "").replace("\x00", "")  # a NUL is never text
+            if number >= MAX_PDF_PAGES or not out.add(text):
                 break
     except ExtractError:
         raise

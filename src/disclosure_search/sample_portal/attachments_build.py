@@ -38,7 +38,6 @@ def add_attachments(items: list[Item], pools: Pools, folder: Path) -> dict[str, 
         How many files of each kind were written.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    font = files.find_cjk_font()
     rng = pools.rng
     eligible = [i for i in items if i["edition"] == 0 and i["role"] not in ("removed", "gone")]
     tables = [i for i in eligible if i["category"] in ("部门预决算", "统计数据")]
@@ -48,7 +47,7 @@ def add_attachments(items: list[Item], pools: Pools, folder: Path) -> dict[str, 
             chosen = (tables + [i for i in chosen if i not in tables])[:count]
         for item in chosen:
             n = len(item["attachments"]) + 1
-            data, text = _render(kind, item, pools, font)
+            data, text = _render(kind, item, pools)
             att = _place(item, kind, n, rng)
             (folder / att["file"]).write_bytes(data)
             att["text"] = text
@@ -56,7 +55,7 @@ def add_attachments(items: list[Item], pools: Pools, folder: Path) -> dict[str, 
     return {kind: count for kind, count in COUNTS.items()}
 
 
-def _render(kind: str, item: Item, pools: Pools, font: Path) -> tuple[bytes, str]:
+def _render(kind: str, item: Item, pools: Pools) -> tuple[bytes, str]:
     """Return a file of ``kind`` for ``item`` and the real text it carries."""
     title = item["title"]
     if kind == "xlsx":
@@ -66,10 +65,9 @@ def _render(kind: str, item: Item, pools: Pools, font: Path) -> tuple[bytes, str
     limit = {"pdf": 900, "docx": 1800, "zip": 1000}[kind]
     text = pools.passage(limit=limit)
     if item["script"] == "t":
-
         text = converter("s2t")(text)
     if kind == "pdf":
-        return files.make_pdf(title, text, font), text
+        return files.make_pdf(title, text), text
     if kind == "docx":
         return files.make_docx(title, text), text
     return files.make_zip([("说明.txt", text)]), text
