@@ -198,6 +198,18 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
+class IndexStats:
+    """What the index holds: document counts overall and per category, source and year."""
+
+    doc_count: int
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_source: dict[str, int] = field(default_factory=dict)
+    by_year: dict[str, int] = field(default_factory=dict)
+    generation: int = -1
+    last_modified: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Version:
     """One distinct state of a document: the capture that first showed it, and its content."""
 

@@ -3,24 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from disclosure_search.models import Document, SearchQuery, SearchResult
-
-
-@dataclass(frozen=True)
-class IndexStats:
-    """What the index holds: document counts overall and per category, source and year."""
-
-    doc_count: int
-    by_category: dict[str, int] = field(default_factory=dict)
-    by_source: dict[str, int] = field(default_factory=dict)
-    by_year: dict[str, int] = field(default_factory=dict)
-    generation: int = -1
-    last_modified: datetime | None = None
+from disclosure_search.models import Document, IndexStats, SearchQuery, SearchResult
 
 
 class SearchBackend(Protocol):

@@ -22,7 +22,6 @@ from whoosh.searching import Searcher
 from disclosure_search.errors import QueryError, SearchIndexError
 from disclosure_search.index import analyzer, snippets
 from disclosure_search.index import compile as qc
-from disclosure_search.index.backend import IndexStats
 from disclosure_search.index.bulk import write_segments
 from disclosure_search.index.engine import Engine, SplitCodec, from_bits
 from disclosure_search.index.query import as_any, parse
@@ -33,7 +32,7 @@ from disclosure_search.index.schema import (
     number_date,
 )
 from disclosure_search.index.suggest import suggest_title
-from disclosure_search.models import Document, SearchHit, SearchQuery, SearchResult
+from disclosure_search.models import Document, IndexStats, SearchHit, SearchQuery, SearchResult
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from disclosure_search.archive.catalog import Catalog
-from disclosure_search.archive.run import crawl_into_archive
 from disclosure_search.config import Settings, SourceSettings
 from disclosure_search.crawl.contracts import CrawlEvent, CrawlStats
 from disclosure_search.encoding import decode_html
@@ -19,6 +18,7 @@ from disclosure_search.errors import ArchiveError, ExtractError
 from disclosure_search.extract.attachments import attachment_text
 from disclosure_search.extract.html import extract_document
 from disclosure_search.index.backend import SearchBackend, open_backend
+from disclosure_search.jobs.crawl_pass import crawl_into_archive
 from disclosure_search.jobs.ledger import Ledger
 from disclosure_search.models import Attachment, Capture, Document
 from disclosure_search.vocabulary.attachments import attachment_type

@@ -5,13 +5,11 @@ from __future__ import annotations
 import hashlib
 import random
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from disclosure_search.sample_portal import files, plan
+from disclosure_search.sample_portal.pools import Pools
 from disclosure_search.vocabulary.folding import converter
-
-if TYPE_CHECKING:
-    from disclosure_search.sample_portal.builder import Pools
 
 #: How many files of each kind the portal carries.
 COUNTS: dict[str, int] = {"pdf": 40, "docx": 30, "xlsx": 20, "zip": 2}

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, jsonify, request, stream_with_cont
 
 from disclosure_search.models import SearchQuery, SearchResult
 from disclosure_search.web import export, present
-from disclosure_search.web.app import resources, settings
+from disclosure_search.web.context import resources, settings
 from disclosure_search.web.documents import load_document
 from disclosure_search.web.params import parse_search, parse_year
 from disclosure_search.web.search import page_missing_json, parse_request

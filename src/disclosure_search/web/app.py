@@ -5,17 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
 from disclosure_search import __version__
 from disclosure_search.config import Settings
 from disclosure_search.models import CATEGORIES
 from disclosure_search.vocabulary.validity import VALIDITIES
-from disclosure_search.web import errors, present, security
+from disclosure_search.web import api, context, documents, errors, present, search, security, staff
 from disclosure_search.web.params import SCOPE_LABELS, SORT_LABELS
-from disclosure_search.web.resources import Resources
-
-EXTENSION_KEY = "disclosure_search"
 
 
 def create_app(settings: Settings, *, test_config: dict[str, Any] | None = None) -> Flask:
@@ -39,11 +36,7 @@ def create_app(settings: Settings, *, test_config: dict[str, Any] | None = None)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     if test_config:
         app.config.update(test_config)
-    app.extensions[EXTENSION_KEY] = Resources(settings)
-    app.config["SETTINGS"] = settings
-
-    from disclosure_search.web import api, documents, search, staff
-
+    context.init_app(app, settings)
     app.register_blueprint(search.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(api.bp)
@@ -54,25 +47,8 @@ def create_app(settings: Settings, *, test_config: dict[str, Any] | None = None)
     return app
 
 
-def resources() -> Resources:
-    """The current app's index and catalog handles."""
-    found: Resources = current_app.extensions[EXTENSION_KEY]
-    return found
-
-
-def settings() -> Settings:
-    """The current app's settings."""
-    found: Settings = current_app.config["SETTINGS"]
-    return found
-
-
-def source_names(settings: Settings) -> dict[str, str]:
-    """Map source id to its configured display name."""
-    return {src.id: src.name for src in settings.sources}
-
-
 def _register_template_helpers(app: Flask, settings: Settings) -> None:
-    names = source_names(settings)
+    names = context.source_names(settings)
     tz = settings.tz
 
     @app.template_filter("localtime")

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import abort, g, redirect, request, session, url_for
 
 from disclosure_search.config import Settings
 from disclosure_search.web import sessions
@@ -24,6 +24,7 @@ from disclosure_search.web.accounts import (
     authenticate,
 )
 from disclosure_search.web.auditlog import audit, audit_entries
+from disclosure_search.web.context import settings
 from disclosure_search.web.sessions import StaffSession
 
 __all__ = ["LoginResult", "add_user", "audit", "audit_entries", "authenticate"]
@@ -44,12 +45,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 def client_ip() -> str:
     """The address the request came from (no proxy headers are trusted)."""
     return request.remote_addr or ""
-
-
-def settings() -> Settings:
-    """The current app's settings."""
-    found: Settings = current_app.config["SETTINGS"]
-    return found
 
 
 def start_session(name: str) -> None:

@@ -10,8 +10,8 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from disclosure_search.models import Capture, Document, Version
 from disclosure_search.web import present
-from disclosure_search.web.app import resources
 from disclosure_search.web.captured import rewrite_archived_html
+from disclosure_search.web.context import resources, settings
 from disclosure_search.web.diff import diff_texts, inline_diff
 from disclosure_search.web.errors import wants_json
 from disclosure_search.web.security import ARCHIVE_CSP
@@ -175,8 +175,6 @@ def _metadata_changes(old: Version, new: Version) -> list[tuple[str, str, str]]:
 def _field_text(doc: Document, name: str) -> str:
     value = getattr(doc, name)
     if name == "source":
-        from disclosure_search.web.app import settings
-
         return {s.id: s.name for s in settings().sources}.get(value, value)
     if name == "category_raw" and value == doc.category:
         return ""

@@ -13,7 +13,7 @@ from disclosure_search.errors import QueryError, SearchIndexError
 from disclosure_search.index.analyzer import fold
 from disclosure_search.models import SearchQuery, SearchResult
 from disclosure_search.web import feeds, present
-from disclosure_search.web.app import resources, settings
+from disclosure_search.web.context import resources, settings
 from disclosure_search.web.errors import error_response, wants_json
 from disclosure_search.web.params import SEARCH_ARGS, SORTS, parse_search, query_args
 

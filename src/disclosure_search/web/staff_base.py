@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, request
 
 from disclosure_search.vocabulary.dates import TYPED_DATE_FORM, TypedDateError, parse_typed_date
 from disclosure_search.web import auth, present
+from disclosure_search.web.context import resources
 from disclosure_search.web.auditlog import ACTION_LABELS
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,6 @@ def local_time(value: str | datetime | None, settings: Any) -> str:
 
 def catalog() -> Any:
     """The app's catalog (read-only)."""
-    from disclosure_search.web.app import resources
-
     return resources().catalog()
 
 

@@ -1,4 +1,8 @@
-"""One crawl pass into the archive: a run row, each source crawled, the run closed honestly."""
+"""One crawl pass into the archive: a run row, each source crawled, the run closed honestly.
+
+It lives in `jobs`, not `archive`: it builds the crawler, fetcher and rate limiter, and the
+archive depends on nothing of the crawl but its contracts.
+"""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
-"""Tests for the rotating revalidation share of incremental crawls (archive/run.py)."""
+"""Tests for the rotating revalidation share of incremental crawls (jobs/crawl_pass.py)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from disclosure_search.archive.run import revalidation_share
+from disclosure_search.jobs.crawl_pass import revalidation_share
 
 URLS = [f"http://127.0.0.1:8701/xxgk/zwxx/201803/t20180305_{n}.html" for n in range(700)]
 

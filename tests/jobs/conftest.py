@@ -1,4 +1,4 @@
-"""Fixtures for crawler tests: a running local site."""
+"""Fixtures for crawl-pass and pipeline tests: a running local site."""
 
 from __future__ import annotations
 

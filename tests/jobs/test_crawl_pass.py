@@ -13,8 +13,8 @@ from pathlib import Path
 from archive.warctools import warcio_check
 from crawl.site import Site, trs_site
 from disclosure_search.archive.catalog import Catalog
-from disclosure_search.archive.run import crawl_into_archive
 from disclosure_search.config import CrawlSettings, Settings, SourceSettings
+from disclosure_search.jobs.crawl_pass import crawl_into_archive
 
 CRAWL = CrawlSettings(requests_per_second=0, timeout_s=5, retries=0, warc_max_bytes=4000)
 
@@ -64,7 +64,7 @@ def test_a_crawl_pass_archives_everything_and_the_next_one_sees_no_change(
 CHILD = """
 import sys
 from pathlib import Path
-from disclosure_search.archive.run import crawl_into_archive
+from disclosure_search.jobs.crawl_pass import crawl_into_archive
 from disclosure_search.config import CrawlSettings, Settings, SourceSettings
 source = SourceSettings(id="kjj", name="kjj", start_urls=(sys.argv[2],))
 crawl = CrawlSettings(requests_per_second=0, timeout_s=5, retries=0, warc_max_bytes=4000)
