@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from disclosure_search.index.backend import open_backend
-from disclosure_search.index.engine import from_bits, to_bits
+from disclosure_search.index.bitsets import from_bits, to_bits
 from disclosure_search.models import Document, SearchQuery, document_id
 
 

@@ -26,8 +26,10 @@ from whoosh import scoring
 from whoosh.codec.whoosh3 import W3Codec
 
 from disclosure_search.index.analyzer import words
+from disclosure_search.index.bitsets import from_bits
 from disclosure_search.index.codec import SplitCodec
-from disclosure_search.index.engine import K1, B, Engine, from_bits
+from disclosure_search.index.engine import Engine
+from disclosure_search.index.ranking import K1, B
 from disclosure_search.index.schema import build_schema, date_number, document_fields
 from disclosure_search.models import Document
 from disclosure_search.sample_portal.data import load_documents

@@ -22,8 +22,9 @@ from whoosh.searching import Searcher
 from disclosure_search.errors import QueryError, SearchIndexError
 from disclosure_search.index import analyzer, snippets
 from disclosure_search.index import compile as qc
+from disclosure_search.index.bitsets import from_bits
 from disclosure_search.index.bulk import write_segments
-from disclosure_search.index.engine import Engine, SplitCodec, from_bits
+from disclosure_search.index.engine import Engine, SplitCodec
 from disclosure_search.index.query import as_any, parse
 from disclosure_search.index.schema import (
     SCHEMA_VERSION,
