@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 
 from flask import abort, g, redirect, request, session, url_for
 
-from disclosure_search.config import Settings
 from disclosure_search.web import sessions
 from disclosure_search.web.accounts import (
     LoginResult,

@@ -10,8 +10,8 @@ from flask import Blueprint, Response, abort, request
 
 from disclosure_search.vocabulary.dates import TYPED_DATE_FORM, TypedDateError, parse_typed_date
 from disclosure_search.web import auth, present
-from disclosure_search.web.context import resources
 from disclosure_search.web.auditlog import ACTION_LABELS
+from disclosure_search.web.context import resources
 
 log = logging.getLogger(__name__)
 
