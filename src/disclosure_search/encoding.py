@@ -152,3 +152,18 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     if detected is not None:
         return detected
     return body.decode("utf-8", "replace"), "utf-8"
+
+
+def decode_as(body: bytes, charset: str | None, content_type: str | None = None) -> str:
+    """Decode a page with the charset found when it was first read (stored in the catalog).
+
+    Detection runs once, when the crawler reads the page; later readers pass the charset it
+    found. A byte-order mark is dropped as :func:`decode_html` drops it. Without a stored
+    charset, or if it no longer fits the bytes, this is :func:`decode_html`.
+    """
+    if charset:
+        bom = next((b for b, c in _BOMS if c == charset and body.startswith(b)), b"")
+        text = _strict(body[len(bom):], charset)
+        if text is not None:
+            return text
+    return decode_html(body, content_type)[0]

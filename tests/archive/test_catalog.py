@@ -12,6 +12,7 @@ import pytest
 from disclosure_search.archive.catalog import Catalog
 from disclosure_search.archive.sink import ArchiveSink
 from disclosure_search.archive.warc import WarcWriter
+from disclosure_search.crawl.contracts import PageReading
 from disclosure_search.errors import ArchiveError
 from disclosure_search.models import FetchedPage
 
@@ -32,13 +33,25 @@ def sink(tmp_path: Path) -> Iterator[ArchiveSink]:
 
 def test_every_capture_points_at_its_exchange(sink: ArchiveSink) -> None:
     pages = [fetched(f"http://h/t{n}.html", f"<p>第{n}号</p>".encode()) for n in range(5)]
-    ids = [sink.record(p, "detail", "kjj").capture_id for p in pages]
+    reading = PageReading("gb18030", (("http://h/t1.html", "通知"),),
+                          (("http://h/P1.pdf", "附件一"), ("http://h/d.jsp?filename=2.docx", "")))
+    ids = [sink.record(p, "detail", "kjj", reading).capture_id for p in pages]
     catalog = sink.catalog
     for capture_id, original in zip(ids, pages, strict=True):
         capture = catalog.capture(capture_id)
-        assert capture is not None and capture.kind == "detail" and capture.charset == "utf-8"
+        assert capture is not None and capture.kind == "detail"
+        assert capture.charset == "gb18030"  # the crawler's, not detected again
         assert catalog.read_page(capture) == original
+        assert catalog.capture_links(capture_id, "attachment") == list(reading.attachments)
+        assert catalog.capture_links(capture_id, "page") == list(reading.links)
     assert catalog.capture(9999) is None
+
+
+def test_a_capture_the_crawler_did_not_read_has_no_recorded_links(sink: ArchiveSink) -> None:
+    capture_id = sink.record(fetched("http://h/a.html", b"<p>v1</p>"), "other", "kjj").capture_id
+    capture = sink.catalog.capture(capture_id)
+    assert capture is not None and capture.charset is None
+    assert sink.catalog.capture_links(capture_id, "attachment") is None
 
 
 def test_outcomes_and_revisits(sink: ArchiveSink) -> None:
@@ -91,7 +104,7 @@ def test_migrations_are_idempotent_and_other_components_add_their_own(tmp_path: 
         assert version == 1
         assert catalog.migrate("web", ((1, "staff users", "CREATE TABLE users (id TEXT)"),)) == 1
     rows = dict(sqlite3.connect(path).execute("SELECT component, version FROM schema_version"))
-    assert rows == {"archive": 1, "web": 1}
+    assert rows == {"archive": 1, "links": 1, "web": 1}
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from disclosure_search.crawl.contracts import RecordResult
+from disclosure_search.crawl.contracts import PageReading, RecordResult
 from disclosure_search.models import FetchedPage, PageKind
 
 
@@ -13,12 +13,16 @@ class MemorySink:
 
     def __init__(self) -> None:
         self.pages: list[tuple[FetchedPage, PageKind]] = []
+        self.readings: dict[str, PageReading] = {}
         self.failures: list[tuple[str, str]] = []
         self.digests: dict[str, str] = {}
         self.etags: dict[str, tuple[str | None, str | None]] = {}
 
-    def record(self, page: FetchedPage, kind: PageKind, source: str) -> RecordResult:
+    def record(self, page: FetchedPage, kind: PageKind, source: str,
+               reading: PageReading | None = None) -> RecordResult:
         self.pages.append((page, kind))
+        if reading is not None:
+            self.readings[page.url] = reading
         if page.status != 200:
             return RecordResult(len(self.pages), "unchanged" if page.status == 304 else "new")
         digest = hashlib.sha256(page.body).hexdigest()

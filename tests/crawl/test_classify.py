@@ -11,7 +11,7 @@ SOURCE = SourceSettings(id="s", name="s", start_urls=("http://h/xxgk/",))
 
 
 def kind(html: str, url: str, source: SourceSettings = SOURCE) -> str:
-    tree = parse_html(html.encode("utf-8"), url)
+    tree, _charset = parse_html(html.encode("utf-8"), url)
     return Classifier(source).classify(url, tree, discover(tree, url))
 
 

@@ -150,6 +150,10 @@ def test_gbk_list_without_charset_header_is_followed(site: Site) -> None:
     assert "/xxgk/t20200101_9.html" in site.paths()
     gbk_page = next(p for p, _ in sink.pages if p.url.endswith("/xxgk/index.html"))
     assert gbk_page.body == html.encode("gbk")
+    # read once: the charset found and the links seen go to the archive with the page
+    reading = sink.readings[gbk_page.url]
+    assert reading.charset == "gb18030"
+    assert reading.links == ((site.url("/xxgk/t20200101_9.html"), "关于公布科技项目的通知"),)
 
 
 def test_requests_to_the_site_are_spaced_by_the_rate_limit(site: Site) -> None:

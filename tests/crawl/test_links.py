@@ -12,7 +12,7 @@ BASE = "http://h/xxgk/tzgg/index.html"
 
 def links_of(html: str | bytes, url: str = BASE):  # type: ignore[no-untyped-def]
     body = html.encode("utf-8") if isinstance(html, str) else html
-    return discover(parse_html(body, url), url)
+    return discover(parse_html(body, url)[0], url)
 
 
 def test_trs_create_page_html_expands_to_every_page() -> None:

@@ -11,10 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from disclosure_search.archive.documents import DocumentsMixin
-from disclosure_search.archive.schema import ARCHIVE_MIGRATIONS, Migration, migrate
+from disclosure_search.archive.schema import (
+    ARCHIVE_MIGRATIONS,
+    LINK_MIGRATIONS,
+    Migration,
+    migrate,
+)
 from disclosure_search.archive.store import from_text, to_text
 from disclosure_search.archive.warc import PayloadRef, WarcLocation, read_exchange, resolve
-from disclosure_search.encoding import decode_html
+from disclosure_search.crawl.contracts import PageReading
 from disclosure_search.errors import ArchiveError
 from disclosure_search.models import Capture, CrawlRun, FetchedPage, PageKind
 
@@ -66,6 +71,7 @@ class Catalog(DocumentsMixin):
             conn.row_factory = sqlite3.Row
             if not readonly:
                 migrate(conn, "archive", ARCHIVE_MIGRATIONS)
+                migrate(conn, "links", LINK_MIGRATIONS)
             else:
                 conn.execute("SELECT 1 FROM captures LIMIT 1")
         except sqlite3.DatabaseError as exc:
@@ -93,12 +99,16 @@ class Catalog(DocumentsMixin):
 
     def record_capture(
         self, page: FetchedPage, location: WarcLocation, kind: PageKind, source: str,
-        run_id: int | None = None,
+        run_id: int | None = None, reading: PageReading | None = None,
     ) -> Capture:
-        """Add a catalog row for an exchange already flushed to ``location``; return it."""
+        """Add a catalog row for an exchange already flushed to ``location``; return it.
+
+        ``reading`` is what the crawler read in the page: the charset it decoded it with
+        (stored, so extraction decodes the same way without detecting again) and its links.
+        """
         self.ensure_source(source)
         ctype = page.header("Content-Type")
-        charset = decode_html(page.body, ctype)[1] if kind in ("list", "detail", "other") else None
+        charset = reading.charset if reading is not None else None
         capture_id = self.execute(
             "INSERT INTO captures (url, source, fetched_at, status, sha256, size, warc_file,"
             " warc_offset, warc_length, warc_record_id, warc_date, payload_digest, revisit,"
@@ -110,9 +120,36 @@ class Catalog(DocumentsMixin):
              location.payload_digest, int(location.revisit), ctype, charset, kind,
              page.header("ETag"), page.header("Last-Modified"), run_id),
         )
+        if reading is not None:
+            self._record_links(capture_id, reading)
         found = self.capture(capture_id)
         assert found is not None
         return found
+
+    def _record_links(self, capture_id: int, reading: PageReading) -> None:
+        rows = [("page", url, text) for url, text in reading.links]
+        rows += [("attachment", url, text) for url, text in reading.attachments]
+        with self.lock, self.conn:
+            self.conn.execute("INSERT INTO page_readings (capture_id, charset) VALUES (?, ?)",
+                              (capture_id, reading.charset))
+            self.conn.executemany(
+                "INSERT INTO capture_links (capture_id, position, kind, url, text)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [(capture_id, n, kind, url, text) for n, (kind, url, text) in enumerate(rows)],
+            )
+
+    def capture_links(self, capture_id: int, kind: str) -> list[tuple[str, str]] | None:
+        """The (URL, link text) pairs of ``kind`` ("page" or "attachment") the crawler read
+        in a capture, in page order; None for a capture it recorded no reading of (one
+        archived by an earlier version, say)."""
+        read = self.fetch_one("SELECT 1 FROM page_readings WHERE capture_id = ?", (capture_id,))
+        if read is None:
+            return None
+        rows = self.fetch_all(
+            "SELECT url, text FROM capture_links WHERE capture_id = ? AND kind = ?"
+            " ORDER BY position", (capture_id, kind),
+        )
+        return [(row["url"], row["text"]) for row in rows]
 
     def capture(self, capture_id: int) -> Capture | None:
         """The capture with this id, or None."""

@@ -109,6 +109,26 @@ CREATE TABLE attachments (
 )
 
 
+#: The links the crawler read in each captured page (its own component: its own numbering).
+LINK_MIGRATIONS: tuple[Migration, ...] = (
+    (1, "page_readings, capture_links: what the crawler read in each page it parsed", """
+CREATE TABLE page_readings (
+    capture_id INTEGER PRIMARY KEY REFERENCES captures(id) ON DELETE CASCADE,
+    charset TEXT
+);
+CREATE TABLE capture_links (
+    capture_id INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('page', 'attachment')),
+    url TEXT NOT NULL,
+    text TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (capture_id, position)
+);
+CREATE INDEX capture_links_url ON capture_links(url);
+"""),
+)
+
+
 def migrate(conn: sqlite3.Connection, component: str, steps: Sequence[Migration]) -> int:
     """Apply the steps of ``component`` newer than its recorded version; return the version.
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from disclosure_search.archive.catalog import Catalog
 from disclosure_search.archive.warc import WarcWriter
 from disclosure_search.config import Settings
-from disclosure_search.crawl.contracts import Outcome, RecordResult
+from disclosure_search.crawl.contracts import Outcome, PageReading, RecordResult
 from disclosure_search.models import FetchedPage, PageKind
 
 log = logging.getLogger(__name__)
@@ -44,13 +44,15 @@ class ArchiveSink:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def record(self, page: FetchedPage, kind: PageKind, source: str) -> RecordResult:
-        """Archive one exchange and catalogue it; say whether its payload is new for the URL."""
+    def record(self, page: FetchedPage, kind: PageKind, source: str,
+               reading: PageReading | None = None) -> RecordResult:
+        """Archive one exchange and catalogue it (with what the crawler read in it); say
+        whether its payload is new for the URL."""
         sha = hashlib.sha256(page.body).hexdigest()
         previous = self.catalog.latest_capture(page.url, ok_only=True)
         ref = self.catalog.payload_ref(sha) if page.body else None
         location = self.writer.write(page, revisit_of=ref)
-        capture = self.catalog.record_capture(page, location, kind, source, self.run_id)
+        capture = self.catalog.record_capture(page, location, kind, source, self.run_id, reading)
         outcome: Outcome
         if page.status == 304 or (previous is not None and previous.sha256 == sha):
             outcome = "unchanged"

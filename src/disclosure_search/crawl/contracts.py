@@ -24,11 +24,26 @@ class RecordResult:
     is_new_payload: bool = True
 
 
+@dataclass(frozen=True)
+class PageReading:
+    """What the crawler learned reading a page, kept so no later stage works it out again.
+
+    ``charset`` is the one the page was decoded with; ``links`` the pages it links to and
+    ``attachments`` its attachment links, as (canonical URL, link text) in page order.
+    """
+
+    charset: str | None = None
+    links: tuple[tuple[str, str], ...] = ()
+    attachments: tuple[tuple[str, str], ...] = ()
+
+
 class CaptureSink(Protocol):
     """Receives every exchange the crawler makes, and every URL that failed."""
 
-    def record(self, page: FetchedPage, kind: PageKind, source: str) -> RecordResult:
-        """Archive one exchange (flushed to disk before this returns)."""
+    def record(self, page: FetchedPage, kind: PageKind, source: str,
+               reading: PageReading | None = None) -> RecordResult:
+        """Archive one exchange (flushed to disk before this returns), with what the crawler
+        read in it (an HTML page it parsed)."""
         ...
 
     def record_failure(self, url: str, reason: str, source: str) -> None:

@@ -18,6 +18,7 @@ from disclosure_search.crawl.contracts import (
     CrawlEvent,
     CrawlState,
     CrawlStats,
+    PageReading,
 )
 from disclosure_search.crawl.fetch import Fetcher, FetchResult
 from disclosure_search.crawl.links import PAGE_PARAMS, Link, PageLinks, discover, parse_html
@@ -152,8 +153,8 @@ class Crawler:
         )
         self.stats.requests += result.attempts
         final = result.final
-        kind, links = self._understand(item, final)
-        outcome = self._record(result, kind)
+        kind, links, reading = self._understand(item, final)
+        outcome = self._record(result, kind, reading)
         if outcome is not None and final.status in (404, 410) and item.url in self._known:
             # a known document that is gone is an observation (a removal), not a failure
             self.stats.fetched += 1
@@ -198,9 +199,11 @@ class Crawler:
             return self.settings.max_attachment_bytes
         return self.settings.max_page_bytes
 
-    def _understand(self, item: _Item, page: FetchedPage) -> tuple[PageKind, PageLinks | None]:
+    def _understand(
+        self, item: _Item, page: FetchedPage
+    ) -> tuple[PageKind, PageLinks | None, PageReading | None]:
         if page.status != 200 or page.error:
-            return item.guess, None
+            return item.guess, None, None
         ctype = (page.header("Content-Type") or "").lower()
         looks_html = any(t in ctype for t in _HTML_TYPES) or (
             not ctype and page.body.lstrip()[:1] == b"<"
@@ -211,24 +214,28 @@ class Crawler:
             body=page.body, content_disposition=page.header("Content-Disposition")
         )
         if not looks_html or is_file is not None:
-            return "attachment", None
+            return "attachment", None, None
         # A link that named a file type is one (an HTML error page in its place included);
         # one that only read like a download (下载 -> get.do?id=3) turned out to be a page.
         if item.guess == "attachment" and is_attachment_url(item.url):
-            return "attachment", None
+            return "attachment", None, None
         if item.guess == "attachment" and not self.scope.allows(page.url):
-            return "other", None
-        tree = parse_html(page.body, page.url, ctype)
+            return "other", None, None
+        tree, charset = parse_html(page.body, page.url, ctype)
         links = discover(tree, page.url)
-        return self.classifier.classify(page.url, tree, links), links
+        reading = PageReading(charset, tuple((link.url, link.text) for link in links.links),
+                              tuple((link.url, link.text) for link in links.attachments))
+        return self.classifier.classify(page.url, tree, links), links, reading
 
-    def _record(self, result: FetchResult, kind: PageKind) -> str | None:
+    def _record(self, result: FetchResult, kind: PageKind,
+                reading: PageReading | None = None) -> str | None:
         outcome = None
         for hop in result.hops:
             if hop.status == 0:
                 continue
-            hop_kind = kind if hop is result.final else "other"
-            recorded = self.sink.record(hop, hop_kind, self.source.id)
+            final = hop is result.final
+            recorded = self.sink.record(hop, kind if final else "other", self.source.id,
+                                        reading if final else None)
             self.stats.bytes += len(hop.body)
             outcome = recorded.outcome
         if result.final.status == 304:

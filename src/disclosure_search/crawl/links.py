@@ -46,13 +46,19 @@ class PageLinks:
     text: str = ""
 
 
-def parse_html(body: bytes, url: str, content_type: str | None = None) -> lxml.html.HtmlElement:
-    """Parse an HTML body (any charset) into an lxml tree; an empty page gives an empty tree."""
-    text, _charset = decode_html(body, content_type)
+def parse_html(
+    body: bytes, url: str, content_type: str | None = None
+) -> tuple[lxml.html.HtmlElement, str]:
+    """Decode an HTML body (any charset) and parse it into an lxml tree, once.
+
+    Returns:
+        (tree, the charset it was decoded with); an empty page gives an empty tree.
+    """
+    text, charset = decode_html(body, content_type)
     try:
-        return lxml.html.document_fromstring(text or "<html></html>", base_url=url)
+        return lxml.html.document_fromstring(text or "<html></html>", base_url=url), charset
     except (etree.ParserError, ValueError):
-        return lxml.html.document_fromstring("<html></html>", base_url=url)
+        return lxml.html.document_fromstring("<html></html>", base_url=url), charset
 
 
 def discover(tree: lxml.html.HtmlElement, url: str) -> PageLinks:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bs4 import BeautifulSoup, Tag
 
 from disclosure_search.extract.metadata import clean_text
@@ -14,9 +16,29 @@ from disclosure_search.vocabulary.attachments import (
 from disclosure_search.vocabulary.urls import canonicalize, path_name
 
 
-def _name(link: Tag, url: str) -> str:
-    text = clean_text(link.get_text(" ")) or clean_text(str(link.get("title") or ""))
-    return text or query_file_name(url) or path_name(url)
+def _text(link: Tag) -> str:
+    return clean_text(link.get_text(" ")) or clean_text(str(link.get("title") or ""))
+
+
+def attachments_from_links(links: Iterable[tuple[str, str]]) -> tuple[Attachment, ...]:
+    """Attachments from (canonical URL, link text) pairs, as the crawler recorded them.
+
+    Named by the link text (else the download script's file name, else the path's), typed
+    by ``vocabulary.attachments.url_file_type`` (a link that only reads like a download is a
+    candidate with no media type), first occurrence of each URL kept (a later one only lends
+    its text to a nameless first).
+    """
+    found: dict[str, Attachment] = {}
+    for url, text in links:
+        if not may_be_attachment(url, text):
+            continue
+        file_type = url_file_type(url, text)
+        name = text or query_file_name(url) or path_name(url)
+        previous = found.get(url)
+        if previous is None or (not previous.name and name):
+            media_type = file_type.media_type if file_type else ""
+            found[url] = Attachment(url=url, name=name, media_type=media_type)
+    return tuple(found.values())
 
 
 def find_attachments(soup: BeautifulSoup | Tag, base_url: str) -> tuple[Attachment, ...]:
@@ -40,21 +62,12 @@ def find_attachments(soup: BeautifulSoup | Tag, base_url: str) -> tuple[Attachme
     base = base_url
     if isinstance(base_tag, Tag):
         base = canonicalize(str(base_tag["href"]), base_url) or base_url
-    found: dict[str, Attachment] = {}
+    links: list[tuple[str, str]] = []
     for link in soup.find_all("a", href=True):
         href = str(link["href"]).strip()
         if not href or href.lower().startswith(("javascript:", "mailto:", "tel:", "#")):
             continue
         url = canonicalize(href, base)
-        if url is None:
-            continue
-        text = clean_text(link.get_text(" "))
-        if not may_be_attachment(url, text):
-            continue
-        file_type = url_file_type(url, text)
-        name = _name(link, url)
-        previous = found.get(url)
-        if previous is None or (not previous.name and name):
-            media_type = file_type.media_type if file_type else ""
-            found[url] = Attachment(url=url, name=name, media_type=media_type)
-    return tuple(found.values())
+        if url is not None:
+            links.append((url, _text(link)))
+    return attachments_from_links(links)

@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 from disclosure_search.archive.catalog import Catalog
 from disclosure_search.config import Settings, SourceSettings
 from disclosure_search.crawl.contracts import CrawlEvent, CrawlStats
-from disclosure_search.encoding import decode_html
+from disclosure_search.encoding import decode_as
 from disclosure_search.errors import ArchiveError, ExtractError
 from disclosure_search.extract.attachments import attachment_text
 from disclosure_search.extract.html import extract_document
+from disclosure_search.extract.links import attachments_from_links
 from disclosure_search.index.backend import SearchBackend, open_backend
 from disclosure_search.jobs.crawl_pass import crawl_into_archive
 from disclosure_search.jobs.ledger import Ledger
@@ -166,12 +167,16 @@ def _extract(catalog: Catalog, source: SourceSettings, capture: Capture) -> Docu
     ctype = page.header("Content-Type") or ""
     if ctype and "html" not in ctype and "text/plain" not in ctype:
         return None
-    text, _charset = decode_html(page.body, ctype or None)
+    text = decode_as(page.body, capture.charset, ctype or None)
     doc = extract_document(text, capture.url, source=source.id,
                            category_prefixes=source.categories)
     if doc is None:
         return None
-    read = (_attachment(catalog, att) for att in doc.attachments)
+    # the attachment links the crawler read in this capture (and fetched); an older
+    # capture without a recorded reading keeps the extractor's own list
+    recorded = catalog.capture_links(capture.id, "attachment")
+    listed = doc.attachments if recorded is None else attachments_from_links(recorded)
+    read = (_attachment(catalog, att) for att in listed)
     return replace(doc, attachments=tuple(a for a in read if a is not None),
                    capture_id=capture.id)
 
