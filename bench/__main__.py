@@ -6,7 +6,8 @@ import argparse
 import importlib
 import sys
 
-BENCHMARKS: list[str] = ["index_build", "query_latency", "web_load", "nightly_crawl", "relevance"]
+BENCHMARKS: list[str] = ["index_build", "query_latency", "web_load", "nightly_crawl", "relevance",
+                         "guards"]
 
 
 def main(argv: list[str] | None = None) -> int:

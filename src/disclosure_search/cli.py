@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="full sweep instead of incremental")
 
     sub.add_parser("reindex", help="rebuild the index from the archive (no network)")
+    sub.add_parser("verify", help="catalog / index / WARC consistency; exit 1 on a difference")
 
     p = sub.add_parser("serve", help="serve the search site")
     p.add_argument("--host")
@@ -93,6 +94,7 @@ def _handlers() -> dict[str, Handler]:
         "demo": commands.demo,
         "crawl": commands.crawl,
         "reindex": commands.reindex,
+        "verify": commands.verify,
         "serve": commands.serve,
         "jobs": commands.jobs,
         "search": commands.search,

@@ -180,11 +180,39 @@ def _print_result(result: Any) -> None:
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Serve the search site on waitress until interrupted."""
+    """Catch the index up with the catalog, then serve the search site until interrupted."""
+    from disclosure_search.jobs.index_sync import catch_up_settings
     from disclosure_search.web.server import serve as run
 
+    caught = catch_up_settings(settings)
+    if caught and (caught.indexed or caught.removed):
+        _out(f"index caught up with the archive: {caught.indexed} document(s) written,"
+             f" {caught.removed} removed")
     run(settings)
     return 0
+
+
+def verify(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the catalog / index / WARC consistency table; exit 1 on any difference."""
+    from disclosure_search.jobs.verify import verify as check
+
+    if not settings.catalog_path.exists():
+        raise DisclosureSearchError(f"no archive at {settings.data_dir}; run "
+                                    "`disclosure-search crawl` first")
+    bar = Progress("verify")
+    result = check(settings, on_step=lambda stage, detail: bar.step(detail))
+    bar.done()
+    cell = lambda value: "-" if value is None else str(value)  # noqa: E731
+    _out(f"{'check':<46} {'catalog':>8} {'index':>8} {'archive':>8} {'differences':>12}")
+    for row in result.checks:
+        _out(f"{row.name:<46} {cell(row.catalog):>8} {cell(row.index):>8}"
+             f" {cell(row.archive):>8} {row.differences:>12}")
+        for example in row.examples:
+            _out(f"    {example}")
+        if row.differences and row.fix:
+            _out(f"    fix: {row.fix}")
+    _out("consistent" if result.clean else "DIFFERENCES FOUND")
+    return 0 if result.clean else 1
 
 
 def jobs(args: argparse.Namespace, settings: Settings) -> int:

@@ -51,7 +51,11 @@ class CrawlSettings:
                                "User-Agent sent with every request; say who you are")
     schedule: str = _setting("0 2 * * *", "cron (5 fields, in `timezone`) of the nightly crawl")
     requests_per_second: float = _setting(2.0, "per-host request rate")
-    timeout_s: float = _setting(20.0, "seconds before a request is given up")
+    timeout_s: float = _setting(20.0, "seconds a connect or a read may wait for the server")
+    request_deadline_s: float = _setting(300.0, "seconds one whole request (connect, headers, "
+                                         "body) may take before it is given up")
+    min_bytes_per_s: float = _setting(1000.0, "a body arriving slower than this (after "
+                                      "`timeout_s`) is given up")
     full_sweep_days: int = _setting(7, "a full re-crawl this often; incremental otherwise")
     max_page_bytes: int = _setting(10_000_000, "pages larger than this are cut off and failed")
     max_attachment_bytes: int = _setting(30_000_000, "the same for attachments")
@@ -64,6 +68,10 @@ class CrawlSettings:
     warc_max_bytes: int = _setting(100_000_000, "start a new WARC file past this size")
     obey_robots: bool = _setting(True, "respect robots.txt")
     fetch_attachments: bool = _setting(True, "download attachments and index their text")
+    extract_timeout_s: float = _setting(60.0, "seconds one page or attachment may take to "
+                                        "extract before it is recorded as failed")
+    extract_memory_mb: int = _setting(512, "address space (MiB) of the extraction process; a "
+                                      "file needing more is recorded as failed")
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,10 @@ class ExtractError(DisclosureSearchError):
     """A page or attachment could not be turned into text or a Document."""
 
 
+class UnsupportedFileError(ExtractError):
+    """An attachment of a type whose text is not read (.doc, .wps, ...): noted, not a failure."""
+
+
 class SearchIndexError(DisclosureSearchError):
     """The search index is missing, locked or cannot be opened."""
 

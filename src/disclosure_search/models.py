@@ -106,7 +106,9 @@ class Document:
     ``doc_number`` (文号) is kept as published; ``doc_number_norm`` compares equal across
     bracket and digit-width variants. ``written_date`` is 成文日期/生成日期,
     ``published_date`` the 发布日期 the page declares. ``validity`` (有效性) and ``topic``
-    (主题分类, a path such as ``综合政务\\其他``) are kept as published.
+    (主题分类, a path such as ``综合政务\\其他``) are kept as published. ``fingerprint`` is the
+    catalog's digest of the content the search index holds for it (the index stores it too,
+    so the two can be compared after any crash).
     """
 
     id: str
@@ -130,6 +132,7 @@ class Document:
     removed_at: datetime | None = None
     capture_id: int | None = None
     language_hint: str = ""
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)

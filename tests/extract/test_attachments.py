@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from disclosure_search.errors import ExtractError
 from disclosure_search.extract import attachments
 from disclosure_search.extract.attachments import attachment_text
+from hostile import paragraph_bomb
 
 
 def _pdf(lines: list[str]) -> bytes:
@@ -118,3 +119,10 @@ def test_zip_bomb_refused() -> None:
 def test_text_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(attachments, "MAX_TEXT_CHARS", 10)
     assert len(attachment_text(_xlsx(), "http://x/a.xlsx")) <= 10
+
+
+def test_docx_bomb_under_the_ratio_limit_is_refused_by_its_unpacked_size() -> None:
+    # 187 MB of <w:p/> packed with 1 MB of random bytes: ratio ~175, under the ratio limit
+    bomb = paragraph_bomb(187, 1024)
+    with pytest.raises(ExtractError, match="would inflate to 19"):
+        attachment_text(bomb, "http://x/bomb.docx")

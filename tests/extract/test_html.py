@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from disclosure_search.encoding import decode_html
+from disclosure_search.errors import ExtractError
 from disclosure_search.extract.html import extract_document, extract_metadata
 from disclosure_search.models import CATEGORIES, document_id
+from hostile import nested_page
 
 PAGES = Path(__file__).parent / "pages"
 CASES = sorted(p.name.removesuffix(".expected.json") for p in PAGES.glob("*.expected.json"))
@@ -130,3 +132,16 @@ def test_extract_metadata_reports_fields_as_published() -> None:
     assert fields["agency"] == "江西省人民政府办公厅"
     assert fields["written_date"] == "2019年05月16日"
     assert fields["agency_label"] == "发文机关"
+
+
+@pytest.mark.parametrize("depth", [1_000, 8_000, 200_000])
+def test_deeply_nested_pages_are_refused_without_recursion(depth: int) -> None:
+    html = nested_page(depth, "关于印发项目管理办法的通知", "现将有关事项通知如下。" * 10)
+    with pytest.raises(ExtractError, match="nest more than 200 deep"):
+        extract_document(html, "http://x/a.html", source="kjj")
+
+
+def test_a_page_nested_150_deep_is_still_read() -> None:
+    html = nested_page(150, "关于印发项目管理办法的通知", "现将有关事项通知如下。" * 10)
+    doc = extract_document(html, "http://x/a.html", source="kjj")
+    assert doc is not None and "现将有关事项通知如下" in doc.body

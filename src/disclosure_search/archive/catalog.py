@@ -112,13 +112,13 @@ class Catalog(DocumentsMixin):
         capture_id = self.execute(
             "INSERT INTO captures (url, source, fetched_at, status, sha256, size, warc_file,"
             " warc_offset, warc_length, warc_record_id, warc_date, payload_digest, revisit,"
-            " content_type, charset, kind, etag, last_modified, run_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " content_type, charset, kind, etag, last_modified, run_id, truncated)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (page.url, source, to_text(page.fetched_at), page.status,
              hashlib.sha256(page.body).hexdigest(), len(page.body), location.file,
              location.offset, location.length, location.record_id, location.warc_date,
              location.payload_digest, int(location.revisit), ctype, charset, kind,
-             page.header("ETag"), page.header("Last-Modified"), run_id),
+             page.header("ETag"), page.header("Last-Modified"), run_id, int(page.truncated)),
         )
         if reading is not None:
             self._record_links(capture_id, reading)
@@ -157,8 +157,8 @@ class Catalog(DocumentsMixin):
         return _capture(row) if row else None
 
     def latest_capture(self, url: str, ok_only: bool = False) -> Capture | None:
-        """The newest capture of ``url`` (only status 200 ones when ``ok_only``), or None."""
-        extra = " AND status = 200" if ok_only else ""
+        """The newest capture of ``url`` (only complete status 200 ones when ``ok_only``)."""
+        extra = " AND status = 200 AND truncated = 0" if ok_only else ""
         row = self.fetch_one(
             f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE url = ?{extra}"
             " ORDER BY id DESC LIMIT 1", (url,),
@@ -174,7 +174,8 @@ class Catalog(DocumentsMixin):
 
     def html_captures(self, source: str | None = None) -> Iterator[Capture]:
         """Every archived HTML detail page with status 200, oldest first (for ``reindex``)."""
-        sql = f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE kind = 'detail' AND status = 200"
+        sql = (f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE kind = 'detail' AND status = 200"
+               " AND truncated = 0")
         args: tuple[Any, ...] = ()
         if source:
             sql, args = sql + " AND source = ?", (source,)
@@ -200,6 +201,7 @@ class Catalog(DocumentsMixin):
         """``(etag, last_modified)`` of the newest 200 capture of ``url``, if it sent any."""
         row = self.fetch_one(
             "SELECT etag, last_modified FROM captures WHERE url = ? AND status = 200"
+            " AND truncated = 0"
             " ORDER BY id DESC LIMIT 1", (url,),
         )
         if row is None or not (row["etag"] or row["last_modified"]):
@@ -207,9 +209,10 @@ class Catalog(DocumentsMixin):
         return row["etag"], row["last_modified"]
 
     def is_known(self, url: str) -> bool:
-        """True when ``url`` was captured with status 200 (or 304) before."""
+        """True when ``url`` was captured complete with status 200 (or 304) before."""
         return self.fetch_one(
-            "SELECT 1 FROM captures WHERE url = ? AND status IN (200, 304) LIMIT 1", (url,)
+            "SELECT 1 FROM captures WHERE url = ? AND status IN (200, 304) AND truncated = 0"
+            " LIMIT 1", (url,)
         ) is not None
 
     # -- runs ---------------------------------------------------------------------------------

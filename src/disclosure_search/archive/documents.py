@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -30,6 +31,18 @@ def _metadata(doc: Document) -> dict[str, str]:
     meta = {name: _text(getattr(doc, name)) for name in VERSIONED_FIELDS}
     meta["attachments"] = "\n".join(f"{a.name} <{a.url}>" for a in doc.attachments)
     return meta
+
+
+def fingerprint(doc: Document) -> str:
+    """A digest of everything about ``doc`` that the search index holds (attachment text too).
+
+    Stored with the document in the same transaction, and by the index with its copy, so
+    comparing the two says which documents the index lacks or holds in an older state.
+    """
+    parts = [doc.source, doc.url, doc.title, doc.body, doc.language_hint, doc.topic,
+             *(_text(getattr(doc, name)) for name in VERSIONED_FIELDS),
+             *(f"{a.url}\x1f{a.name}\x1f{a.text}" for a in doc.attachments)]
+    return hashlib.sha256("\x1e".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _text(value: object) -> str:
@@ -88,10 +101,11 @@ class DocumentsMixin(Store):
                   for c in _COLUMNS]
         self.conn.execute(
             f"INSERT INTO documents (id, source, url, current_version, capture_id,"
-            f" {', '.join(_COLUMNS)}, first_seen, last_changed, metadata)"
-            f" VALUES (?, ?, ?, 1, ?, {', '.join('?' * len(_COLUMNS))}, ?, ?, ?)",
+            f" {', '.join(_COLUMNS)}, first_seen, last_changed, metadata, fingerprint)"
+            f" VALUES (?, ?, ?, 1, ?, {', '.join('?' * len(_COLUMNS))}, ?, ?, ?, ?)",
             (doc.id, doc.source, doc.url, capture_id, *values, to_text(seen), to_text(seen),
-             json.dumps({"language_hint": doc.language_hint}, ensure_ascii=False)),
+             json.dumps({"language_hint": doc.language_hint}, ensure_ascii=False),
+             fingerprint(doc)),
         )
         self._add_version(doc, 1, capture_id, seen, "first seen")
 
@@ -111,10 +125,10 @@ class DocumentsMixin(Store):
                   for c in _COLUMNS]
         self.conn.execute(
             f"UPDATE documents SET {', '.join(c + ' = ?' for c in _COLUMNS)},"
-            " current_version = ?, capture_id = ?, removed_at = NULL,"
+            " current_version = ?, capture_id = ?, removed_at = NULL, fingerprint = ?,"
             " last_changed = CASE WHEN ? THEN ? ELSE last_changed END WHERE id = ?",
-            (*values, number, capture_id or row["capture_id"], bool(summary), to_text(seen),
-             doc.id),
+            (*values, number, capture_id or row["capture_id"], fingerprint(doc), bool(summary),
+             to_text(seen), doc.id),
         )
         return "changed" if summary else "unchanged"
 
@@ -131,7 +145,8 @@ class DocumentsMixin(Store):
         self.conn.execute("DELETE FROM attachments WHERE document_id = ?", (doc.id,))
         for att in doc.attachments:
             found = self.conn.execute(
-                "SELECT id FROM captures WHERE url = ? AND status = 200 ORDER BY id DESC LIMIT 1",
+                "SELECT id FROM captures WHERE url = ? AND status = 200 AND truncated = 0"
+                " ORDER BY id DESC LIMIT 1",
                 (att.url,),
             ).fetchone()
             self.conn.execute(
@@ -164,6 +179,10 @@ class DocumentsMixin(Store):
             sql += " AND removed_at IS NULL"
         for row in self.fetch_all(sql + " ORDER BY first_seen, id", args):
             yield self._document(row)
+
+    def fingerprints(self) -> dict[str, str]:
+        """Every document's id and the fingerprint of its current content."""
+        return {row[0]: row[1] for row in self.fetch_all("SELECT id, fingerprint FROM documents")}
 
     def document_urls(self, source: str, include_removed: bool = False) -> list[str]:
         """Detail-page URLs of the source's documents (not those marked removed), oldest first."""
@@ -205,7 +224,7 @@ class DocumentsMixin(Store):
             written_date=_date(row["written_date"]), published_date=_date(row["published_date"]),
             first_seen=from_text(row["first_seen"]), last_changed=from_text(row["last_changed"]),
             removed_at=from_text(row["removed_at"]), capture_id=row["capture_id"],
-            language_hint=meta.get("language_hint", ""),
+            language_hint=meta.get("language_hint", ""), fingerprint=row["fingerprint"],
         )
         return replace(doc, attachments=tuple(
             Attachment(url=a["url"], name=a["name"], media_type=a["media_type"], size=a["size"],

@@ -106,6 +106,10 @@ CREATE TABLE attachments (
     UNIQUE (document_id, url)
 );
 """),
+    (2, "documents: fingerprint of the content the search index should hold",
+     "ALTER TABLE documents ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';"),
+    (3, "captures: a body cut short (size cap, deadline, fewer bytes than promised) is marked",
+     "ALTER TABLE captures ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0;"),
 )
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import logging
+import socket
 import ssl
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,7 +16,7 @@ from urllib.parse import urlsplit
 
 from disclosure_search.config import CrawlSettings
 from disclosure_search.crawl.rate import RateLimiter
-from disclosure_search.crawl.retry import TOO_LARGE, RetryPolicy
+from disclosure_search.crawl.retry import DEADLINE, INCOMPLETE, TOO_LARGE, TOO_SLOW, RetryPolicy
 from disclosure_search.crawl.scope import host_of
 from disclosure_search.models import FetchedPage
 from disclosure_search.vocabulary.urls import canonicalize
@@ -94,17 +97,25 @@ class Fetcher:
             if page.error or page.status not in REDIRECT_STATUSES:
                 return FetchResult(tuple(hops), page.error, attempts)
             target = _redirect_target(page)
-            reason = self._redirect_problem(target, seen, len(hops), gate)
+            reason = self._redirect_problem(target, seen, len(hops), gate,
+                                            page.header("Location"))
             if reason or target is None:
                 return FetchResult(tuple(hops), reason, attempts)
             seen.add(target)
             url, extra = target, ()
 
     def _redirect_problem(
-        self, target: str | None, seen: set[str], hops: int, gate: Gate | None
+        self, target: str | None, seen: set[str], hops: int, gate: Gate | None,
+        location: str | None = None,
     ) -> str | None:
+        if target is None and location:
+            scheme = location.strip().split(":", 1)[0].lower() if ":" in location else ""
+            usable = scheme.isascii() and scheme.isalpha()
+            what = f"a {scheme}: URL" if usable else "an unusable URL"
+            shown = location.strip()[:80]
+            return f"redirect to {what} refused ({shown!r}); only http(s) is followed"
         if target is None:
-            return "redirect without a usable Location header"
+            return "redirect without a Location header"
         if target in seen:
             return f"redirect loop at {target}"
         if hops > self.settings.max_redirects:
@@ -142,6 +153,9 @@ class Fetcher:
         status, version, resp_headers, body = 0, "HTTP/1.1", [], b""
         error: str | None = None
         truncated = False
+        # The per-read timeout alone lets a server dribble headers or body forever: a
+        # watchdog closes the socket when the whole exchange overruns its deadline.
+        watchdog = _Watchdog(conn, self.settings.request_deadline_s)
         try:
             conn.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
             for name, value in headers:
@@ -151,12 +165,17 @@ class Fetcher:
             status = resp.status
             version = "HTTP/1.0" if resp.version == 10 else "HTTP/1.1"
             resp_headers = resp.getheaders()
-            body, truncated, error = _read_body(resp, cap)
-        except (OSError, http.client.HTTPException, UnicodeError) as exc:
+            body, truncated, error = _read_body(resp, cap, self.settings.min_bytes_per_s,
+                                                self.settings.timeout_s)
+        except (OSError, http.client.HTTPException, UnicodeError, ValueError) as exc:
             error = _describe(exc, self.settings.timeout_s)
             truncated = status != 0
         finally:
+            watchdog.cancel()
             conn.close()
+        if watchdog.fired:
+            error = f"{DEADLINE}: no complete answer within {self.settings.request_deadline_s:g} s"
+            truncated = status != 0
         if error:
             log.info("fetch %s: %s", url, error)
         return FetchedPage(
@@ -172,25 +191,60 @@ class Fetcher:
         return http.client.HTTPConnection(host, port, timeout=timeout)
 
 
-def _read_body(resp: http.client.HTTPResponse, cap: int) -> tuple[bytes, bool, str | None]:
+class _Watchdog:
+    """Shuts a connection's socket down when ``seconds`` pass before :meth:`cancel`."""
+
+    def __init__(self, conn: http.client.HTTPConnection, seconds: float) -> None:
+        self.conn = conn
+        self.fired = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _expire(self) -> None:
+        self.fired = True
+        sock = self.conn.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):  # wakes the blocked read in the other thread
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _read_body(resp: http.client.HTTPResponse, cap: int, min_rate: float,
+               grace_s: float) -> tuple[bytes, bool, str | None]:
+    """Read the body: (bytes, truncated, error). A body shorter than its Content-Length, over
+    ``cap`` bytes, or arriving slower than ``min_rate`` bytes/s after ``grace_s`` fails."""
+    declared = resp.length
+    if declared is not None and declared > cap:
+        return b"", True, f"{TOO_LARGE}: Content-Length {declared} is more than {cap} bytes"
     chunks: list[bytes] = []
     size = 0
+    started = time.monotonic()
     while True:
-        chunk = resp.read(_CHUNK)
+        chunk = resp.read1(_CHUNK)
         if not chunk:
+            if resp.length:  # the connection closed with bytes still owed
+                return b"".join(chunks), True, (
+                    f"{INCOMPLETE}: the body ended after {size} of {declared} bytes")
             return b"".join(chunks), False, None
         if size + len(chunk) > cap:
             chunks.append(chunk[: cap - size])
             return b"".join(chunks), True, f"{TOO_LARGE}: more than {cap} bytes"
         chunks.append(chunk)
         size += len(chunk)
+        elapsed = time.monotonic() - started
+        if min_rate and elapsed > grace_s and size < min_rate * elapsed:
+            return b"".join(chunks), True, (
+                f"{TOO_SLOW}: {size} bytes in {elapsed:.0f} s (less than {min_rate:g} bytes/s)")
 
 
 def _describe(exc: BaseException, timeout_s: float) -> str:
     if isinstance(exc, TimeoutError):
         return f"timeout after {timeout_s:g} s"
     if isinstance(exc, http.client.IncompleteRead):
-        return "connection closed before the body was complete"
+        return f"{INCOMPLETE}: the connection closed before the body was complete"
     name = type(exc).__name__
     return f"{name}: {exc}" if str(exc) else name
 

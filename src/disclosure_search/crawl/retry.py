@@ -12,6 +12,12 @@ from disclosure_search.models import FetchedPage
 
 #: Start of :attr:`FetchedPage.error` when a body hit the size cap; never retried.
 TOO_LARGE = "too large"
+#: ... when the body arrived slower than ``min_bytes_per_s``; not retried in the same run.
+TOO_SLOW = "too slow"
+#: ... when the whole exchange overran ``request_deadline_s``; not retried in the same run.
+DEADLINE = "deadline"
+#: ... when the body was cut short (Content-Length not reached, broken chunks); retried.
+INCOMPLETE = "incomplete body"
 
 #: Longest ``Retry-After`` we honour; a server asking for more is retried on the next run.
 MAX_RETRY_AFTER_S = 60.0
@@ -19,9 +25,10 @@ MAX_RETRY_AFTER_S = 60.0
 
 def is_transient(page: FetchedPage) -> bool:
     """True for failures worth another try: no or partial response (connection, timeout),
-    429 and 5xx; never for a body that was too large, nor for 4xx such as 404 or 403."""
+    429 and 5xx; never for a body that was too large, too slow or over its deadline (another
+    try would cost as much again: the next run tries), nor for 4xx such as 404 or 403."""
     if page.error is not None:
-        return not page.error.startswith(TOO_LARGE)
+        return not page.error.startswith((TOO_LARGE, TOO_SLOW, DEADLINE))
     return page.status == 429 or page.status >= 500
 
 

@@ -9,16 +9,19 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-from disclosure_search.errors import ExtractError
+from disclosure_search.errors import ExtractError, UnsupportedFileError
 from disclosure_search.vocabulary.attachments import attachment_type
 
 logger = logging.getLogger(__name__)
 
 #: Extracted text is cut at this many characters; the index needs no more.
 MAX_TEXT_CHARS = 200_000
-#: A DOCX/XLSX whose members would inflate beyond this is refused (zip bomb guard).
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+#: A DOCX/XLSX whose members would inflate beyond this in total is refused (zip bomb guard):
+#: real ones unpack to a few MB; parsed XML takes ~20x its size in memory.
+MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
+#: Zip members, like declared sizes, are bounded: a zip reader never inflates past them.
+MAX_ZIP_MEMBERS = 10_000
 MAX_SHEET_ROWS = 100_000
 MAX_PDF_PAGES = 2_000
 _CODESPACE = re.compile(rb"begincodespacerange(.*?)endcodespacerange", re.DOTALL)
@@ -96,11 +99,16 @@ def _check_zip(data: bytes, what: str) -> None:
             members = archive.infolist()
     except zipfile.BadZipFile as exc:
         raise ExtractError(f"broken {what}: not a valid zip container ({exc})") from exc
+    # zipfile stops inflating a member at its declared size (and fails its CRC), so the
+    # declared sizes bound what any reader of this container can unpack.
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise ExtractError(f"{what} refused: {len(members)} parts (more than {MAX_ZIP_MEMBERS})")
     unzipped = sum(m.file_size for m in members)
     packed = sum(m.compress_size for m in members) or 1
     if unzipped > MAX_UNZIPPED_BYTES or unzipped / packed > MAX_COMPRESSION_RATIO:
         raise ExtractError(
-            f"{what} refused: it would inflate to {unzipped} bytes ({unzipped // packed}x)"
+            f"{what} refused: it would inflate to {unzipped} bytes ({unzipped // packed}x;"
+            f" the limits are {MAX_UNZIPPED_BYTES} bytes and {MAX_COMPRESSION_RATIO}x)"
         )
 
 
@@ -192,7 +200,7 @@ def attachment_text(
                ".txt": _plain_text, ".csv": _plain_text}  # fmt: skip
     reader = readers.get(kind)
     if reader is None:
-        raise ExtractError(f"unsupported type {kind or 'unknown'!r} for {url}")
+        raise UnsupportedFileError(f"unsupported type {kind or 'unknown'!r} for {url}")
     if not data:
         raise ExtractError(f"empty file: {url}")
     return reader(data)

@@ -7,7 +7,9 @@ import re
 from datetime import date
 
 from bs4 import BeautifulSoup, Tag
+from lxml import etree
 
+from disclosure_search.errors import ExtractError
 from disclosure_search.extract.body import find_main, render_text, strip_boilerplate
 from disclosure_search.extract.categories import OTHER, normalize_category
 from disclosure_search.extract.links import find_attachments
@@ -38,6 +40,9 @@ _WEAK_LABELS = {"日期", "时间", "来源", "分类", "类别", "名称", "标
                 "关键字", "时效"}  # fmt: skip
 _MAX_METADATA_LINE = 160
 _LIST_ITEMS = 8
+#: Pages nested deeper than this are refused: the tree walks below would take quadratic time
+#: and Python recursion. Real disclosure pages nest 10-40 deep; libxml2 stops at 256.
+MAX_DEPTH = 200
 
 
 def _meta(soup: BeautifulSoup, names: tuple[str, ...]) -> str:
@@ -50,7 +55,22 @@ def _meta(soup: BeautifulSoup, names: tuple[str, ...]) -> str:
     return ""
 
 
+def nesting_depth(html: str) -> int:
+    """Return how deep the page's elements nest (libxml2's streaming parse; at most 257)."""
+    parser = etree.HTMLPullParser(events=("start", "end"))
+    parser.feed(html)
+    depth = deepest = 0
+    for event, _element in parser.read_events():
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def _parse(html: str) -> BeautifulSoup:
+    """Parse ``html``; refuse pages nested deeper than :data:`MAX_DEPTH` (ExtractError)."""
+    depth = nesting_depth(html)
+    if depth > MAX_DEPTH:
+        raise ExtractError(f"page refused: its elements nest more than {MAX_DEPTH} deep")
     return BeautifulSoup(html, "lxml")
 
 
@@ -236,6 +256,9 @@ def extract_document(
     Returns:
         The Document (attachments listed, their text not yet read), or None when the page
         is a list, index or search page.
+
+    Raises:
+        ExtractError: the page is nested deeper than :data:`MAX_DEPTH`.
     """
     soup = _parse(html)
     pairs = find_label_pairs(soup)

@@ -32,6 +32,10 @@ class SearchBackend(Protocol):
         """Return the ids of every indexed document."""
         ...
 
+    def fingerprints(self) -> dict[str, str]:
+        """Return each indexed document's id and the catalog fingerprint it was indexed with."""
+        ...
+
     def clear(self) -> None:
         """Remove every document (the index stays usable)."""
         ...

@@ -22,10 +22,10 @@ EXCERPT_CHARS = 12_000
 #: Characters of attachment text kept for snippets when the body has no match.
 ATTACHMENT_EXCERPT_CHARS = 3_000
 #: Bump when the schema or the analysis changes: an index built by another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _SKIP_EMPTY = frozenset({
     "agency", "year", "category", "source", "doc_number_norm", "validity", "topic",
-    "topic_path",
+    "topic_path", "fingerprint",
 })
 
 
@@ -181,6 +181,9 @@ def build_schema() -> fields.Schema:
         topic_raw=fields.STORED(),
         first_seen=fields.STORED(),
         url=fields.STORED(),
+        # the catalog's digest of the content indexed, committed with it: what the index
+        # holds can always be compared with the catalog, whatever was interrupted
+        fingerprint=fields.ID(sortable=True),
     )
 
 
@@ -241,5 +244,6 @@ def document_fields(doc: Document) -> dict[str, Any]:
         "topic_raw": doc.topic,
         "first_seen": first_seen.isoformat() if first_seen else "",
         "url": doc.url,
+        "fingerprint": doc.fingerprint,
     }
     return {k: v for k, v in values.items() if v or k not in _SKIP_EMPTY}

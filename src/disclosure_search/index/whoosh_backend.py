@@ -233,6 +233,12 @@ class WhooshBackend:
         column = engine.column("id")
         return {column[docnum] for docnum in from_bits(engine.universe())}
 
+    def fingerprints(self) -> dict[str, str]:
+        """Return each live document's id and the catalog fingerprint it was indexed with."""
+        engine = self._engine()
+        ids, prints = engine.column("id"), engine.column("fingerprint")
+        return {ids[docnum]: prints[docnum] or "" for docnum in from_bits(engine.universe())}
+
     def stats(self) -> IndexStats:
         """Return document counts overall and per category, source and year."""
         engine = self._engine()

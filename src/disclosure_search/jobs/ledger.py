@@ -19,6 +19,7 @@ CREATE TABLE extracted (
     extracted_at TEXT NOT NULL
 );
 """),
+    (2, "extraction failures", "ALTER TABLE extracted ADD COLUMN error TEXT;"),
 )
 
 # The newest successful capture of each HTML page that may be a document, and the ledger's
@@ -26,7 +27,8 @@ CREATE TABLE extracted (
 _PENDING = """
 SELECT c.id FROM captures c
 JOIN (SELECT url, MAX(id) AS id FROM captures
-      WHERE status = 200 AND kind IN ('detail', 'other') GROUP BY url) latest ON latest.id = c.id
+      WHERE status = 200 AND truncated = 0 AND kind IN ('detail', 'other')
+      GROUP BY url) latest ON latest.id = c.id
 LEFT JOIN extracted e ON e.url = c.url
 WHERE (e.sha256 IS NULL OR e.sha256 != c.sha256){source}
 ORDER BY c.id
@@ -50,16 +52,27 @@ class Ledger:
             if capture is not None:
                 yield capture
 
-    def done(self, capture: Capture, document_id: str | None) -> None:
-        """Record that ``capture`` was extracted (``document_id`` None: not a document page)."""
+    def done(self, capture: Capture, document_id: str | None, error: str | None = None) -> None:
+        """Record that ``capture`` was extracted (``document_id`` None: not a document page).
+
+        A page that failed (``error``) is not tried again until its payload changes or
+        ``reindex`` forgets the ledger: extraction is deterministic, and a file that ran out
+        of its time budget would cost that time on every run.
+        """
         self.catalog.execute(
-            "INSERT INTO extracted (url, sha256, capture_id, document_id, extracted_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET sha256 = excluded.sha256,"
+            "INSERT INTO extracted (url, sha256, capture_id, document_id, extracted_at, error)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET sha256 = excluded.sha256,"
             " capture_id = excluded.capture_id, document_id = excluded.document_id,"
-            " extracted_at = excluded.extracted_at",
+            " extracted_at = excluded.extracted_at, error = excluded.error",
             (capture.url, capture.sha256, capture.id, document_id,
-             datetime.now(UTC).isoformat(timespec="seconds")),
+             datetime.now(UTC).isoformat(timespec="seconds"), error),
         )
+
+    def failed(self) -> list[tuple[str, str]]:
+        """(url, reason) of every page whose newest extraction failed."""
+        rows = self.catalog.fetch_all(
+            "SELECT url, error FROM extracted WHERE error IS NOT NULL ORDER BY url")
+        return [(row[0], row[1]) for row in rows]
 
     def forget(self, source: str | None = None) -> None:
         """Drop the ledger (of one source) so everything is extracted again (``reindex``)."""

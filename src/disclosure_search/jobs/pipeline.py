@@ -6,27 +6,21 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from disclosure_search.archive.catalog import Catalog
 from disclosure_search.config import Settings, SourceSettings
 from disclosure_search.crawl.contracts import CrawlEvent, CrawlStats
-from disclosure_search.encoding import decode_as
-from disclosure_search.errors import ArchiveError, ExtractError
-from disclosure_search.extract.attachments import attachment_text
-from disclosure_search.extract.html import extract_document
-from disclosure_search.extract.links import attachments_from_links
-from disclosure_search.index.backend import SearchBackend, open_backend
+from disclosure_search.extract.worker import ExtractWorker, Stopped
+from disclosure_search.index.backend import open_backend
 from disclosure_search.jobs.crawl_pass import crawl_into_archive
+from disclosure_search.jobs.extraction import StepCallback, extract_pending
+from disclosure_search.jobs.index_sync import catch_up
 from disclosure_search.jobs.ledger import Ledger
-from disclosure_search.models import Attachment, Capture, Document
-from disclosure_search.vocabulary.attachments import attachment_type
 
 log = logging.getLogger(__name__)
-
-StepCallback = Callable[[str, str], None]  # (stage, detail)
 
 
 @dataclass
@@ -87,25 +81,28 @@ def run_crawl(
         if on_progress:
             on_progress(event)
 
+    stop = stop or threading.Event()
     with Catalog.open(settings.catalog_path, archive_dir=settings.archive_dir) as catalog:
         result = crawl_into_archive(settings, sources, full=full, catalog=catalog,
                                     on_progress=progress, stop=stop)
         report = CrawlReport(result.run_id, result.status, crawl=result.stats)
-        backend = open_backend(settings.index_dir, writable=True)
+        for source in sources:
+            removed = _removals(catalog, source, result.status, full, gone[source.id],
+                                seen[source.id])
+            report.documents[source.id] = Counter(removed=len(removed))
+        if stop.is_set():  # stop means stop: the next run extracts and indexes the rest
+            report.elapsed_s = time.monotonic() - started
+            return report
         try:
-            for source in sources:
-                counts = report.documents.setdefault(source.id, Counter())
-                changed = extract_pending(catalog, source, report, on_step)
-                counts.update(outcome for outcome, _ in changed)
-                counts["removed"] += len(_removals(catalog, source, result.status, full,
-                                                   gone[source.id], seen[source.id]))
-                # The index holds no removal state (a removed document stays findable and its
-                # page says it was taken down), so only new and changed documents are written.
-                ids = {doc_id for _, doc_id in changed}
-                report.indexed += index_documents(catalog, backend, ids, on_step,
-                                                   agency_name=settings.agency_name)
-        finally:
-            backend.close()
+            with _worker(settings, stop) as worker:
+                for source in sources:
+                    changed = extract_pending(catalog, source, worker, run_id=result.run_id,
+                                              failures=report.extract_failures, on_step=on_step)
+                    report.documents[source.id].update(outcome for outcome, _ in changed)
+        except Stopped:
+            report.status = "interrupted"  # the next run extracts and indexes the rest
+        else:
+            report.indexed = _catch_up(settings, catalog, on_step)
         for source in sources:
             stats = report.crawl.get(source.id)
             problem = stats and scope_problem(source, stats, len(catalog.document_urls(source.id)))
@@ -133,76 +130,21 @@ def scope_problem(source: SourceSettings, stats: CrawlStats, documents: int) -> 
     return f"source {source.id} {what}{advice}"
 
 
-def extract_pending(
-    catalog: Catalog, source: SourceSettings, report: CrawlReport | None = None,
-    on_step: StepCallback | None = None,
-) -> list[tuple[str, str]]:
-    """Extract every archived page of ``source`` not extracted yet; store documents.
-
-    Returns:
-        (outcome, document id) for each document that is new or changed.
-    """
-    ledger = Ledger(catalog)
-    out: list[tuple[str, str]] = []
-    for capture in ledger.pending(source.id):
-        try:
-            doc = _extract(catalog, source, capture)
-        except (ArchiveError, ExtractError) as exc:
-            log.warning("extraction failed for %s: %s", capture.url, exc)
-            if report is not None:
-                report.extract_failures.append((capture.url, str(exc)))
-            continue
-        if doc is not None:
-            outcome = catalog.upsert_document(doc, capture.id)
-            if outcome != "unchanged":
-                out.append((outcome, doc.id))
-        ledger.done(capture, doc.id if doc else None)
-        if on_step:
-            on_step("extract", capture.url)
-    return out
+def _worker(settings: Settings, stop: threading.Event | None) -> ExtractWorker:
+    return ExtractWorker(settings.crawl.extract_timeout_s, settings.crawl.extract_memory_mb,
+                         stop=stop)
 
 
-def _extract(catalog: Catalog, source: SourceSettings, capture: Capture) -> Document | None:
-    page = catalog.read_page(capture)
-    ctype = page.header("Content-Type") or ""
-    if ctype and "html" not in ctype and "text/plain" not in ctype:
-        return None
-    text = decode_as(page.body, capture.charset, ctype or None)
-    doc = extract_document(text, capture.url, source=source.id,
-                           category_prefixes=source.categories)
-    if doc is None:
-        return None
-    # the attachment links the crawler read in this capture (and fetched); an older
-    # capture without a recorded reading keeps the extractor's own list
-    recorded = catalog.capture_links(capture.id, "attachment")
-    listed = doc.attachments if recorded is None else attachments_from_links(recorded)
-    read = (_attachment(catalog, att) for att in listed)
-    return replace(doc, attachments=tuple(a for a in read if a is not None),
-                   capture_id=capture.id)
-
-
-def _attachment(catalog: Catalog, att: Attachment) -> Attachment | None:
-    """The attachment with its text; None for a candidate link (no media type: it only read
-    like a download) whose archived response is not a file, or was never fetched."""
-    capture = catalog.latest_capture(att.url, ok_only=True)
-    if capture is None:
-        return att if att.media_type else None
+def _catch_up(settings: Settings, catalog: Catalog, on_step: StepCallback | None,
+              clear: bool = False) -> int:
+    """Bring the index to the catalog's state (emptied first when ``clear``); return writes."""
+    backend = open_backend(settings.index_dir, writable=True)
     try:
-        page = catalog.read_page(capture)
-        if not att.media_type:
-            found = attachment_type(att.url, body=page.body,
-                                    content_type=page.header("Content-Type"),
-                                    content_disposition=page.header("Content-Disposition"))
-            if found is None:
-                return None
-            att = replace(att, media_type=found.media_type)
-        text = attachment_text(page.body, att.url, page.header("Content-Type"),
-                               page.header("Content-Disposition"))
-    except ExtractError as exc:
-        return replace(att, size=len(page.body), error=str(exc))
-    except ArchiveError as exc:
-        return replace(att, error=str(exc))
-    return replace(att, size=len(page.body), text=text)
+        if clear:
+            backend.clear()
+        return catch_up(catalog, backend, on_step, agency_name=settings.agency_name).indexed
+    finally:
+        backend.close()
 
 
 def _removals(catalog: Catalog, source: SourceSettings, status: str, full: bool,
@@ -223,54 +165,27 @@ def _removals(catalog: Catalog, source: SourceSettings, status: str, full: bool,
     return removed
 
 
-def index_documents(catalog: Catalog, backend: SearchBackend, ids: Iterable[str],
-                    on_step: StepCallback | None = None, batch: int = 5000,
-                    agency_name: Callable[[str], str] | None = None) -> int:
-    """(Re)index the catalog's current state of ``ids``; returns how many were written.
-
-    Documents go to the backend in large batches: one commit each, and a batch into an empty
-    index lets the backend build with every core. ``agency_name`` gives the one name of an
-    agency spelled several ways (the ``[agencies]`` table); the catalog keeps the spelling.
-    """
-    pending: list[Document] = []
-    written = 0
-    for doc_id in ids:
-        doc = catalog.document(doc_id)
-        if doc is None:
-            continue
-        if agency_name is not None and doc.agency:
-            doc = replace(doc, agency=agency_name(doc.agency))
-        pending.append(doc)
-        if on_step:
-            on_step("index", doc.url)
-        if len(pending) >= batch:
-            written += backend.upsert(pending)
-            pending.clear()
-    if pending:
-        written += backend.upsert(pending)
-    return written
-
-
-def reindex(settings: Settings, on_step: StepCallback | None = None) -> CrawlReport:
+def reindex(settings: Settings, on_step: StepCallback | None = None,
+            stop: threading.Event | None = None) -> CrawlReport:
     """Rebuild documents and the index from the archive alone (no network).
 
     The extraction ledger is cleared so every archived page is extracted again with the
-    current extractor; the index is emptied and refilled from the catalog.
+    current extractor (same budgets as a crawl); the index is emptied and refilled from the
+    catalog. Killed part-way, the next crawl or ``serve`` start completes the index.
     """
     started = time.monotonic()
     report = CrawlReport(run_id=0, status="finished")
     with Catalog.open(settings.catalog_path, archive_dir=settings.archive_dir) as catalog:
         Ledger(catalog).forget()
-        for source in settings.sources:
-            changed = extract_pending(catalog, source, report, on_step)
-            report.documents[source.id] = Counter(outcome for outcome, _ in changed)
-        backend = open_backend(settings.index_dir, writable=True)
         try:
-            backend.clear()
-            ids = [doc.id for doc in catalog.iter_documents()]
-            report.indexed = index_documents(catalog, backend, ids, on_step,
-                                             agency_name=settings.agency_name)
-        finally:
-            backend.close()
+            with _worker(settings, stop) as worker:
+                for source in settings.sources:
+                    changed = extract_pending(catalog, source, worker,
+                                              failures=report.extract_failures, on_step=on_step)
+                    report.documents[source.id] = Counter(outcome for outcome, _ in changed)
+        except Stopped:
+            report.status = "interrupted"
+        else:
+            report.indexed = _catch_up(settings, catalog, on_step, clear=True)
     report.elapsed_s = time.monotonic() - started
     return report

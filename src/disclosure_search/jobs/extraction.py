@@ -1,0 +1,120 @@
+"""Archived pages to catalog documents, each page and attachment on its own.
+
+Every page and attachment is parsed in the extraction worker (``extract.worker``) with a time
+and a memory budget. Whatever happens to one item (a broken or hostile file, a parser bug, a
+budget exceeded, an unreadable WARC record) is that item's failure: it is logged, listed in
+the report, recorded with the run's failures (crawl health) and in the ledger, and the run
+goes on with the next item.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+
+from disclosure_search.archive.catalog import Catalog
+from disclosure_search.config import SourceSettings
+from disclosure_search.errors import ArchiveError, ExtractError, UnsupportedFileError
+from disclosure_search.extract.calls import attachment_text, page_document
+from disclosure_search.extract.links import attachments_from_links
+from disclosure_search.extract.worker import ExtractWorker
+from disclosure_search.jobs.ledger import Ledger
+from disclosure_search.models import Attachment, Capture, Document
+from disclosure_search.vocabulary.attachments import attachment_type
+
+log = logging.getLogger(__name__)
+
+StepCallback = Callable[[str, str], None]  # (stage, detail)
+#: (url, reason) of each page or attachment that failed.
+Failures = list[tuple[str, str]]
+
+
+def extract_pending(
+    catalog: Catalog, source: SourceSettings, worker: ExtractWorker, *,
+    failures: Failures | None = None, run_id: int | None = None,
+    on_step: StepCallback | None = None,
+) -> list[tuple[str, str]]:
+    """Extract every archived page of ``source`` not extracted yet; store documents.
+
+    Args:
+        catalog: the open catalog.
+        source: the source whose pages are extracted.
+        worker: the extraction worker (budgets, stop).
+        failures: each failure is appended here as (url, reason).
+        run_id: the crawl run failures are recorded with (None for ``reindex``).
+        on_step: called with ("extract", url) after each page.
+
+    Returns:
+        (outcome, document id) for each document that is new or changed.
+
+    Raises:
+        extract.worker.Stopped: the run was asked to stop; what is done so far is stored.
+    """
+    ledger = Ledger(catalog)
+    out: list[tuple[str, str]] = []
+
+    def failed(url: str, reason: str) -> None:
+        log.warning("extraction failed for %s: %s", url, reason)
+        if failures is not None:
+            failures.append((url, reason))
+        catalog.record_failure(run_id, url, f"extraction: {reason}", source.id)
+
+    for capture in ledger.pending(source.id):
+        try:
+            doc = _document(catalog, source, capture, worker, failed)
+        except (ArchiveError, ExtractError) as exc:
+            failed(capture.url, str(exc))
+            ledger.done(capture, None, error=str(exc))
+            continue
+        if doc is not None:
+            outcome = catalog.upsert_document(doc, capture.id)
+            if outcome != "unchanged":
+                out.append((outcome, doc.id))
+        ledger.done(capture, doc.id if doc else None)
+        if on_step:
+            on_step("extract", capture.url)
+    return out
+
+
+def _document(catalog: Catalog, source: SourceSettings, capture: Capture, worker: ExtractWorker,
+              failed: Callable[[str, str], None]) -> Document | None:
+    page = catalog.read_page(capture)
+    doc = worker.call(page_document, page.body, page.header("Content-Type") or "", capture.url,
+                      source.id, source.categories, capture.charset)
+    if doc is None:
+        return None
+    # the attachment links the crawler read in this capture (and fetched); an older
+    # capture without a recorded reading keeps the extractor's own list
+    recorded = catalog.capture_links(capture.id, "attachment")
+    listed = doc.attachments if recorded is None else attachments_from_links(recorded)
+    read = (_attachment(catalog, att, worker, failed) for att in listed)
+    return replace(doc, attachments=tuple(a for a in read if a is not None),
+                   capture_id=capture.id)
+
+
+def _attachment(catalog: Catalog, att: Attachment, worker: ExtractWorker,
+                failed: Callable[[str, str], None]) -> Attachment | None:
+    """The attachment with its text; None for a candidate link (no media type: it only read
+    like a download) whose archived response is not a file, or was never fetched."""
+    capture = catalog.latest_capture(att.url, ok_only=True)
+    if capture is None:
+        return att if att.media_type else None
+    size = None
+    try:
+        page = catalog.read_page(capture)
+        size = len(page.body)
+        if not att.media_type:
+            found = attachment_type(att.url, body=page.body,
+                                    content_type=page.header("Content-Type"),
+                                    content_disposition=page.header("Content-Disposition"))
+            if found is None:
+                return None
+            att = replace(att, media_type=found.media_type)
+        text = worker.call(attachment_text, page.body, att.url, page.header("Content-Type"),
+                           page.header("Content-Disposition"))
+    except (ArchiveError, ExtractError) as exc:
+        if not isinstance(exc, UnsupportedFileError):
+            failed(att.url, f"attachment: {exc}")
+        return replace(att, size=size, error=str(exc))
+    return replace(att, size=size, text=text)

@@ -1,0 +1,122 @@
+"""The index catches up with the catalog: what is missing or stale is written, what is gone removed.
+
+The catalog stores with every document a fingerprint of the content the index should hold,
+written in the same transaction as the document; the index stores the fingerprint it was
+given with each document, committed with it. Comparing the two is therefore right after a
+kill at any moment, and :func:`catch_up` is all a crawl, ``reindex`` or ``serve`` needs to
+bring the index to the catalog's state.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+
+from disclosure_search.archive.catalog import Catalog
+from disclosure_search.config import Settings
+from disclosure_search.errors import LockedError
+from disclosure_search.index.backend import SearchBackend, open_backend
+from disclosure_search.jobs.lock import crawl_lock
+from disclosure_search.models import Document
+
+log = logging.getLogger(__name__)
+
+StepCallback = Callable[[str, str], None]  # (stage, detail)
+
+
+@dataclass(frozen=True)
+class IndexDiff:
+    """How the index differs from the catalog, by document id."""
+
+    missing: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.stale or self.extra)
+
+
+def compare(catalog: Catalog, backend: SearchBackend) -> IndexDiff:
+    """Compare the catalog's documents with the index's (ids and fingerprints)."""
+    want = catalog.fingerprints()
+    have = backend.fingerprints()
+    return IndexDiff(
+        missing=sorted(i for i in want if i not in have),
+        stale=sorted(i for i, fp in want.items() if i in have and have[i] != fp),
+        extra=sorted(i for i in have if i not in want),
+    )
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """What :func:`catch_up` wrote and removed."""
+
+    indexed: int
+    removed: int
+
+
+def catch_up(catalog: Catalog, backend: SearchBackend,
+             on_step: StepCallback | None = None,
+             agency_name: Callable[[str], str] | None = None) -> CatchUp:
+    """Index every document the index lacks or holds stale; remove those the catalog lacks.
+
+    ``agency_name`` maps an agency's published spelling to the name shown (``[agencies]``).
+    """
+    diff = compare(catalog, backend)
+    removed = backend.delete(diff.extra) if diff.extra else 0
+    indexed = index_documents(catalog, backend, [*diff.missing, *diff.stale], on_step,
+                              agency_name=agency_name)
+    if indexed or removed:
+        log.info("index caught up: %d written, %d removed", indexed, removed)
+    return CatchUp(indexed, removed)
+
+
+def catch_up_settings(settings: Settings) -> CatchUp | None:
+    """Catch the index up at ``serve`` start; None when a crawl holds the lock (it catches up).
+
+    Raises:
+        SearchIndexError: the index cannot be opened for writing.
+    """
+    if not settings.catalog_path.exists():
+        return None
+    try:
+        with crawl_lock(settings.data_dir, wait_s=0), Catalog.open(
+                settings.catalog_path, archive_dir=settings.archive_dir) as catalog:
+            backend = open_backend(settings.index_dir, writable=True)
+            try:
+                return catch_up(catalog, backend, agency_name=settings.agency_name)
+            finally:
+                backend.close()
+    except LockedError:
+        log.info("a crawl is running; it brings the index up to date when it ends")
+        return None
+
+
+def index_documents(catalog: Catalog, backend: SearchBackend, ids: Iterable[str],
+                    on_step: StepCallback | None = None, batch: int = 5000,
+                    agency_name: Callable[[str], str] | None = None) -> int:
+    """(Re)index the catalog's current state of ``ids``; returns how many were written.
+
+    Documents go to the backend in large batches: one commit each, and a batch into an empty
+    index lets the backend build with every core. ``agency_name`` gives the one name of an
+    agency spelled several ways (the ``[agencies]`` table); the catalog keeps the spelling.
+    """
+    pending: list[Document] = []
+    written = 0
+    for doc_id in ids:
+        doc = catalog.document(doc_id)
+        if doc is None:
+            continue
+        if agency_name is not None and doc.agency:
+            doc = replace(doc, agency=agency_name(doc.agency))
+        pending.append(doc)
+        if on_step:
+            on_step("index", doc.url)
+        if len(pending) >= batch:
+            written += backend.upsert(pending)
+            pending.clear()
+    if pending:
+        written += backend.upsert(pending)
+    return written
