@@ -39,6 +39,8 @@ class Site:
 
     def __init__(self) -> None:
         self.routes: dict[str, Response | Handler] = {}
+        #: Paths answered without Content-Length (the body runs until the connection closes).
+        self.no_length: set[str] = set()
         self.log: list[Request] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -93,14 +95,17 @@ class Site:
                     self._send(304, [("ETag", resp.etag)], b"")
                     return
                 extra = [("ETag", resp.etag)] if resp.etag else []
-                self._send(resp.status, resp.headers + extra, resp.body)
+                self._send(resp.status, resp.headers + extra, resp.body,
+                           length=self.path not in site.no_length)
 
-            def _send(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+            def _send(self, status: int, headers: list[tuple[str, str]], body: bytes,
+                      length: bool = True) -> None:
                 try:
                     self.send_response(status)
                     for name, value in headers:
                         self.send_header(name, value)
-                    self.send_header("Content-Length", str(len(body)))
+                    if length:
+                        self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):

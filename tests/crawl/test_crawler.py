@@ -80,7 +80,8 @@ def test_one_failing_url_does_not_end_the_crawl_and_counts_add_up(site: Site) ->
     assert reasons[site.url("/xxgk/missing.html")] == "HTTP 404"
     assert reasons[site.url("/xxgk/broken.html")] == "HTTP 500"
     assert reasons[site.url("/xxgk/slow.html")] == "timeout after 0.3 s"
-    assert reasons[site.url("/xxgk/big.pdf")] == "too large: more than 1000 bytes"
+    assert reasons[site.url("/xxgk/big.pdf")] == (
+        "too large: Content-Length 5004 is more than 1000 bytes")  # refused before reading
     assert stats.failed == 4 and sink.failures == stats.failures
     assert stats.new == 4  # index, two details, one attachment
     assert stats.fetched == 4 + 3  # and 404, 500, the truncated pdf got answers

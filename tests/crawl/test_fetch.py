@@ -27,11 +27,20 @@ def test_body_and_headers_are_kept_exactly(site: Site) -> None:
     assert dict(page.request_headers)["User-Agent"] == SETTINGS.user_agent
 
 
-def test_size_cap_stops_reading_and_says_too_large(site: Site) -> None:
+def test_size_cap_refuses_a_declared_length_over_it_without_reading(site: Site) -> None:
     site.add("/big.pdf", b"x" * 50_000, headers=[("Content-Type", "application/pdf")])
     result = fetcher().fetch(site.url("/big.pdf"), max_bytes=10_000)
+    assert result.final.truncated and result.final.body == b""
+    assert result.error == "too large: Content-Length 50000 is more than 10000 bytes"
+
+
+def test_size_cap_stops_reading_a_body_of_unknown_length(site: Site) -> None:
+    chunks = Response(b"x" * 50_000, headers=[("Content-Type", "application/pdf")])
+    site.handle("/stream.pdf", lambda request: chunks)
+    site.no_length.add("/stream.pdf")
+    result = fetcher().fetch(site.url("/stream.pdf"), max_bytes=10_000)
     assert result.final.truncated and len(result.final.body) == 10_000
-    assert result.error is not None and result.error.startswith("too large")
+    assert result.error == "too large: more than 10000 bytes"
 
 
 def test_timeout_is_reported_not_raised(site: Site) -> None:

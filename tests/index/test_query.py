@@ -55,3 +55,10 @@ def test_unclosed_quote_runs_to_the_end() -> None:
 def test_overlong_query_is_a_query_error() -> None:
     with pytest.raises(QueryError, match="at most"):
         parse("科技" * 400)
+
+
+@pytest.mark.parametrize("text", ["(" * 340 + "科技", "(" * 240 + "科技" + ")" * 240,
+                                  "NOT " * 120 + "科技", "(NOT " * 95 + "科技"])
+def test_deep_nesting_is_flattened_not_a_recursion_error(text: str) -> None:
+    tree, _ = parse(text)
+    assert [leaf.text for leaf in leaves(tree)] in (["科技"], [])

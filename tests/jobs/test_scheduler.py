@@ -83,3 +83,18 @@ def test_job_is_persisted_and_replaced_not_duplicated(tmp_path: Path) -> None:
     assert [r[0] for r in rows] == [JOB_ID]
     upcoming = datetime.fromtimestamp(rows[0][1], ZoneInfo("Asia/Shanghai"))
     assert (upcoming.hour, upcoming.minute) == (3, 15)
+
+
+def test_shutdown_logs_no_job_store_error(tmp_path: Path,
+                                         caplog: pytest.LogCaptureFixture) -> None:
+    scheduler = build_scheduler(_settings(tmp_path))
+    runner = threading.Thread(target=scheduler.start, daemon=True)
+    runner.start()
+    deadline = time.monotonic() + 10
+    while not scheduler.running and time.monotonic() < deadline:
+        time.sleep(0.01)
+    with caplog.at_level("WARNING"):
+        scheduler.shutdown(wait=True)
+        runner.join(5)
+    assert not runner.is_alive()
+    assert not [r for r in caplog.records if "job store" in r.getMessage()], caplog.text

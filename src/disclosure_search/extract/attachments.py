@@ -6,8 +6,12 @@ import io
 import logging
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import Any
+from xml.parsers.expat import ExpatError
+
+from lxml import etree
 
 from disclosure_search.errors import ExtractError, UnsupportedFileError
 from disclosure_search.vocabulary.attachments import attachment_type
@@ -26,6 +30,12 @@ MAX_SHEET_ROWS = 100_000
 MAX_PDF_PAGES = 2_000
 _CODESPACE = re.compile(rb"begincodespacerange(.*?)endcodespacerange", re.DOTALL)
 _HEX_PAIR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
+
+#: What the PDF/DOCX/XLSX libraries raise on malformed input (found by the fuzz targets).
+_PARSER_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError,
+                  LookupError, OSError, EOFError, zipfile.BadZipFile, etree.LxmlError,
+                  RuntimeError, SyntaxError, ExpatError, zlib.error)
+
 
 class _Collector:
     """Gathers text up to ``MAX_TEXT_CHARS`` and says when it is full."""
@@ -203,4 +213,10 @@ def attachment_text(
         raise UnsupportedFileError(f"unsupported type {kind or 'unknown'!r} for {url}")
     if not data:
         raise ExtractError(f"empty file: {url}")
-    return reader(data)
+    try:
+        return reader(data)
+    except ExtractError:
+        raise
+    except _PARSER_ERRORS as exc:  # the third-party readers' ways of saying "broken file"
+        name = type(exc).__name__
+        raise ExtractError(f"broken {kind.lstrip('.').upper()}: {name}: {exc}"[:500]) from exc

@@ -3,7 +3,9 @@
 Syntax: words are ANDed; ``"quoted phrases"`` (also “…” and 「…」) match exactly; ``OR``,
 ``AND``, ``NOT`` (upper case) and a leading ``-`` combine; parentheses group; the prefixes
 ``title:``/``标题:`` and ``doc_number:``/``文号:`` limit a word or phrase to one field. An
-unclosed quote runs to the end, unbalanced parentheses and dangling operators are ignored.
+unclosed quote runs to the end, unbalanced parentheses and dangling operators are ignored,
+and parentheses or NOTs nested deeper than :data:`MAX_NESTING` are ignored too (their
+contents join the enclosing group), so no query can exhaust the parser's recursion.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from disclosure_search.errors import QueryError
 
 #: Longest query text accepted, in characters.
 MAX_QUERY_CHARS = 500
+#: Deepest grouping kept; deeper parentheses and NOTs are flattened into their parent.
+MAX_NESTING = 16
 
 _FIELDS = {"title": "title", "标题": "title", "doc_number": "doc_number", "文号": "doc_number"}
 _TOKEN = re.compile(
@@ -70,6 +74,7 @@ class _Parser:
     def __init__(self, tokens: list[tuple[str, str]]) -> None:
         self.tokens = tokens
         self.pos = 0
+        self.depth = 0
         self.explicit = any(kind in _OPERATORS for kind, _ in tokens)
 
     def peek(self) -> str | None:
@@ -94,11 +99,17 @@ class _Parser:
     def parse_unary(self) -> QueryTree | None:
         kind, value = self.tokens[self.pos]
         self.pos += 1
+        if kind in ("NOT", "open") and self.depth >= MAX_NESTING:
+            return None  # too deep: the operator or bracket is dropped, its words stay
         if kind == "NOT":
+            self.depth += 1
             inner = self.parse_unary() if self.peek() not in (None, "OR", "close") else None
+            self.depth -= 1
             return Node("not", (inner,)) if inner else None
         if kind == "open":
+            self.depth += 1
             inner = self.parse_or()
+            self.depth -= 1
             if self.peek() == "close":
                 self.pos += 1
             return inner

@@ -18,7 +18,7 @@ from disclosure_search.config import SourceSettings
 from disclosure_search.errors import ArchiveError, ExtractError, UnsupportedFileError
 from disclosure_search.extract.calls import attachment_text, page_document
 from disclosure_search.extract.links import attachments_from_links
-from disclosure_search.extract.worker import ExtractWorker
+from disclosure_search.extract.worker import ExtractWorker, Stopped
 from disclosure_search.jobs.ledger import Ledger
 from disclosure_search.models import Attachment, Capture, Document
 from disclosure_search.vocabulary.attachments import attachment_type
@@ -61,6 +61,8 @@ def extract_pending(
         catalog.record_failure(run_id, url, f"extraction: {reason}", source.id)
 
     for capture in ledger.pending(source.id):
+        if worker.stop is not None and worker.stop.is_set():
+            raise Stopped("extraction interrupted: the run was asked to stop")
         try:
             doc = _document(catalog, source, capture, worker, failed)
         except (ArchiveError, ExtractError) as exc:

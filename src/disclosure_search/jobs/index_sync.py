@@ -10,6 +10,7 @@ bring the index to the catalog's state.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
@@ -59,15 +60,18 @@ class CatchUp:
 
 def catch_up(catalog: Catalog, backend: SearchBackend,
              on_step: StepCallback | None = None,
-             agency_name: Callable[[str], str] | None = None) -> CatchUp:
+             agency_name: Callable[[str], str] | None = None,
+             stop: threading.Event | None = None) -> CatchUp:
     """Index every document the index lacks or holds stale; remove those the catalog lacks.
 
     ``agency_name`` maps an agency's published spelling to the name shown (``[agencies]``).
+    A set ``stop`` ends it before the next batch is written (what is committed stays; the
+    next catch-up does the rest).
     """
     diff = compare(catalog, backend)
     removed = backend.delete(diff.extra) if diff.extra else 0
     indexed = index_documents(catalog, backend, [*diff.missing, *diff.stale], on_step,
-                              agency_name=agency_name)
+                              agency_name=agency_name, stop=stop)
     if indexed or removed:
         log.info("index caught up: %d written, %d removed", indexed, removed)
     return CatchUp(indexed, removed)
@@ -96,7 +100,8 @@ def catch_up_settings(settings: Settings) -> CatchUp | None:
 
 def index_documents(catalog: Catalog, backend: SearchBackend, ids: Iterable[str],
                     on_step: StepCallback | None = None, batch: int = 5000,
-                    agency_name: Callable[[str], str] | None = None) -> int:
+                    agency_name: Callable[[str], str] | None = None,
+                    stop: threading.Event | None = None) -> int:
     """(Re)index the catalog's current state of ``ids``; returns how many were written.
 
     Documents go to the backend in large batches: one commit each, and a batch into an empty
@@ -106,6 +111,8 @@ def index_documents(catalog: Catalog, backend: SearchBackend, ids: Iterable[str]
     pending: list[Document] = []
     written = 0
     for doc_id in ids:
+        if stop is not None and stop.is_set():
+            return written
         doc = catalog.document(doc_id)
         if doc is None:
             continue

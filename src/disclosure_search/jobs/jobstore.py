@@ -36,6 +36,7 @@ class SQLiteJobStore(BaseJobStore):
         self.path = Path(path)
         self.pickle_protocol = pickle_protocol
         self._conn: sqlite3.Connection | None = None
+        self._closed = False
         self._mutex = threading.RLock()
 
     def start(self, scheduler: Any, alias: str) -> None:
@@ -58,10 +59,16 @@ class SQLiteJobStore(BaseJobStore):
         return self._reconstitute(row[0]) if row else None
 
     def get_due_jobs(self, now: datetime) -> list[Job]:
+        # APScheduler's main loop looks for due jobs once more after shutdown(): nothing is
+        # due any more then, which is the truth, not an error
+        if self._closed:
+            return []
         stamp = datetime_to_utc_timestamp(now)
         return self._jobs("WHERE next_run_time <= ?", (stamp,))
 
     def get_next_run_time(self) -> datetime | None:
+        if self._closed:
+            return None
         with self._mutex:
             row = self.conn.execute(
                 "SELECT next_run_time FROM apscheduler_jobs WHERE next_run_time IS NOT NULL "
@@ -102,6 +109,7 @@ class SQLiteJobStore(BaseJobStore):
 
     def shutdown(self) -> None:
         with self._mutex:
+            self._closed = True
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None

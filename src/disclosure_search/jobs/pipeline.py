@@ -99,10 +99,11 @@ def run_crawl(
                     changed = extract_pending(catalog, source, worker, run_id=result.run_id,
                                               failures=report.extract_failures, on_step=on_step)
                     report.documents[source.id].update(outcome for outcome, _ in changed)
+            report.indexed = _catch_up(settings, catalog, on_step, stop=stop)
         except Stopped:
+            pass
+        if stop.is_set():
             report.status = "interrupted"  # the next run extracts and indexes the rest
-        else:
-            report.indexed = _catch_up(settings, catalog, on_step)
         for source in sources:
             stats = report.crawl.get(source.id)
             problem = stats and scope_problem(source, stats, len(catalog.document_urls(source.id)))
@@ -136,13 +137,14 @@ def _worker(settings: Settings, stop: threading.Event | None) -> ExtractWorker:
 
 
 def _catch_up(settings: Settings, catalog: Catalog, on_step: StepCallback | None,
-              clear: bool = False) -> int:
+              clear: bool = False, stop: threading.Event | None = None) -> int:
     """Bring the index to the catalog's state (emptied first when ``clear``); return writes."""
     backend = open_backend(settings.index_dir, writable=True)
     try:
         if clear:
             backend.clear()
-        return catch_up(catalog, backend, on_step, agency_name=settings.agency_name).indexed
+        return catch_up(catalog, backend, on_step, agency_name=settings.agency_name,
+                        stop=stop).indexed
     finally:
         backend.close()
 
@@ -183,9 +185,10 @@ def reindex(settings: Settings, on_step: StepCallback | None = None,
                     changed = extract_pending(catalog, source, worker,
                                               failures=report.extract_failures, on_step=on_step)
                     report.documents[source.id] = Counter(outcome for outcome, _ in changed)
+            report.indexed = _catch_up(settings, catalog, on_step, clear=True, stop=stop)
         except Stopped:
+            pass
+        if stop is not None and stop.is_set():
             report.status = "interrupted"
-        else:
-            report.indexed = _catch_up(settings, catalog, on_step, clear=True)
     report.elapsed_s = time.monotonic() - started
     return report
