@@ -46,3 +46,30 @@ def test_missing_robots_allows_and_broken_server_disallows() -> None:
     assert not policy.allowed("http://h/x/1") and policy.allowed("http://h/y")
     assert calls == ["http://h/robots.txt"]
     assert FAST.obey_robots
+
+
+def test_a_redirected_robots_txt_is_followed_and_obeyed(site: Site) -> None:
+    # RFC 9309 2.3.1.2: follow the redirects (here within the source's host)
+    site.add("/robots.txt", status=301, headers=[("Location", "/sys/robots.txt")])
+    site.add("/sys/robots.txt", "User-agent: *\nDisallow: /xxgk/private/\n",
+             headers=[("Content-Type", "text/plain")])
+    site.add("/xxgk/index.html", list_html([("private/secret.html", "内部"), ("t.html", "公开")]))
+    site.add("/xxgk/t.html", "<p>公开</p>")
+    site.add("/xxgk/private/secret.html", "<p>内部</p>")
+    stats = crawl(site, MemorySink(), "/xxgk/index.html").stats
+    assert "/sys/robots.txt" in site.paths()
+    assert "/xxgk/private/secret.html" not in site.paths()
+    assert stats.skipped_robots == 1
+
+
+def test_robots_txt_redirected_to_another_host_is_followed(site: Site) -> None:
+    with Site().running() as other:
+        other.add("/robots.txt", "User-agent: *\nDisallow: /xxgk/private/\n",
+                  headers=[("Content-Type", "text/plain")])
+        site.add("/robots.txt", status=302, headers=[("Location", other.url("/robots.txt"))])
+        site.add("/xxgk/index.html", list_html([("private/secret.html", "内部")]))
+        site.add("/xxgk/private/secret.html", "<p>内部</p>")
+        stats = crawl(site, MemorySink(), "/xxgk/index.html").stats
+        assert other.paths() == ["/robots.txt"]
+    assert "/xxgk/private/secret.html" not in site.paths()
+    assert stats.skipped_robots == 1

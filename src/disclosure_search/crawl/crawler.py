@@ -171,13 +171,12 @@ class Crawler:
             self._follow(item, kind, final.url, links)
 
     def _fetch_robots(self, url: str) -> FetchedPage:
-        result = self.fetcher.fetch(url, gate=self._host_gate)
+        # RFC 9309 2.3.1.2: redirects of robots.txt are followed even to another host (one
+        # small file; up to max_redirects hops), and its rules apply to this host
+        result = self.fetcher.fetch(url)
         self.stats.requests += result.attempts
         self._record(result, "robots")
         return result.final
-
-    def _host_gate(self, url: str) -> str | None:
-        return None if self.scope.host_allowed(url) else f"{url} is outside the source's hosts"
 
     def _gate(self, url: str) -> str | None:
         if not self.scope.host_allowed(url):

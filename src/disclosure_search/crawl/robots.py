@@ -21,6 +21,8 @@ class RobotsPolicy:
 
     A missing robots.txt (4xx) allows everything; a server error or no answer (5xx, timeout)
     disallows the whole host for this run, as the RFC asks, so a broken server is left alone.
+    Redirects are followed (even to another host) by the fetch given; a chain that could not
+    be followed to the end counts as unavailable (4xx), as RFC 9309 2.3.1.2 allows.
     """
 
     def __init__(self, user_agent: str, fetch: RobotsFetch, *, obey: bool = True) -> None:
