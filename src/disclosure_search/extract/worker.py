@@ -1,7 +1,7 @@
-"""Extraction of untrusted pages and files in a worker process with a time and a memory budget.
+"""Extraction of untrusted files in a worker process with a time and a memory budget.
 
 A parser call that never returns cannot be stopped from its own thread, and a file that
-inflates to gigabytes takes the whole process with it. So pages and attachments are parsed in
+inflates to gigabytes takes the whole process with it. So attachments are parsed in
 one long-lived child process whose address space is capped (``RLIMIT_AS``); the parent waits
 for each answer with a wall-clock deadline and kills the child when it is exceeded, when the
 crawl is asked to stop, or when the child dies. The next item gets a fresh child. The child
@@ -159,6 +159,10 @@ def _run(func: Callable[..., Any], args: tuple[Any, ...], memory_bytes: int) -> 
     try:
         return "ok", func(*args)
     except ExtractError as exc:
+        # a reader's parse error (libxml2 says "unknown error" when malloc fails) is the
+        # memory budget when the address space reached it
+        if exc.__cause__ is not None and _near_budget(memory_bytes):
+            return "spent", over_budget
         return "error", exc
     except MemoryError:
         return "spent", over_budget
@@ -167,11 +171,15 @@ def _run(func: Callable[..., Any], args: tuple[Any, ...], memory_bytes: int) -> 
     except Exception as exc:  # any parser failure is this item's failure, never the run's
         # C parsers (libxml2) report a failed allocation as a parse error ("unknown error"):
         # when the address space reached the budget, that is what happened
-        if memory_bytes and _peak_address_space() >= memory_bytes * 0.9:
+        if _near_budget(memory_bytes):
             return "spent", over_budget
         log.warning("extraction failed in pid %d", os.getpid(), exc_info=True)
         name = type(exc).__name__
         return "error", f"unexpected {name}: {exc}"[:500] if str(exc) else f"unexpected {name}"
+
+
+def _near_budget(memory_bytes: int) -> bool:
+    return bool(memory_bytes) and _peak_address_space() >= memory_bytes * 0.9
 
 
 def _peak_address_space() -> int:

@@ -1,10 +1,14 @@
 """Archived pages to catalog documents, each page and attachment on its own.
 
-Every page and attachment is parsed in the extraction worker (``extract.worker``) with a time
-and a memory budget. Whatever happens to one item (a broken or hostile file, a parser bug, a
-budget exceeded, an unreadable WARC record) is that item's failure: it is logged, listed in
-the report, recorded with the run's failures (crawl health) and in the ledger, and the run
-goes on with the next item.
+Attachments (third-party PDF/DOCX/XLSX parsers, compressed containers) are read in the
+extraction worker (``extract.worker``) with a time and a memory budget. HTML pages are
+extracted in this process: their size is capped when fetched and their shape (depth,
+element count) is checked by a C parser before the tree is built, which bounds their time and
+memory, and a process round trip per page costs two scheduler wake-ups that a busy machine
+makes slow. Whatever happens to one item (a broken or hostile file, a parser bug, a budget
+exceeded, an unreadable WARC record) is that item's failure: it is logged, listed in the
+report, recorded with the run's failures (crawl health) and in the ledger, and the run goes on
+with the next item.
 """
 
 from __future__ import annotations
@@ -65,9 +69,17 @@ def extract_pending(
             raise Stopped("extraction interrupted: the run was asked to stop")
         try:
             doc = _document(catalog, source, capture, worker, failed)
+        except Stopped:
+            raise
         except (ArchiveError, ExtractError) as exc:
             failed(capture.url, str(exc))
             ledger.done(capture, None, error=str(exc))
+            continue
+        except Exception as exc:  # an extractor bug on one page must not end the run
+            log.exception("extraction of %s raised", capture.url)
+            reason = f"unexpected {type(exc).__name__}: {exc}"[:500]
+            failed(capture.url, reason)
+            ledger.done(capture, None, error=reason)
             continue
         if doc is not None:
             outcome = catalog.upsert_document(doc, capture.id)
@@ -82,8 +94,8 @@ def extract_pending(
 def _document(catalog: Catalog, source: SourceSettings, capture: Capture, worker: ExtractWorker,
               failed: Callable[[str, str], None]) -> Document | None:
     page = catalog.read_page(capture)
-    doc = worker.call(page_document, page.body, page.header("Content-Type") or "", capture.url,
-                      source.id, source.categories, capture.charset)
+    doc = page_document(page.body, page.header("Content-Type") or "", capture.url, source.id,
+                        source.categories, capture.charset)
     if doc is None:
         return None
     # the attachment links the crawler read in this capture (and fetched); an older
