@@ -31,19 +31,19 @@ def test_pasted_text_is_accepted() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"", "empty"),
-        (b"\xef\xbb\xbf\r\n\r\n", "empty"),
-        (b"title,due_date\n", "no items"),
-        (b"name,due_date\nx,2018-01-01\n", "row 1, column 1: unknown column 'name'"),
-        (b"doc_number,due_date\nx,2018-01-01\n", "no 'title' column"),
-        (b"title,title\nx,y\n", "row 1, column 2: column 'title' appears twice"),
+        (b"", "清单是空的"),
+        (b"\xef\xbb\xbf\r\n\r\n", "清单是空的"),
+        (b"title,due_date\n", "没有任何事项"),
+        (b"name,due_date\nx,2018-01-01\n", "第 1 行第 1 列：未知的列名 'name'"),
+        (b"doc_number,due_date\nx,2018-01-01\n", "缺少必填的 title（标题）列"),
+        (b"title,title\nx,y\n", "第 1 行第 2 列：列名 'title' 重复"),
         (b"title,due_date\nok,2018-01-01\nbad,2018/02/30\n",
-         "row 3, column due_date: '2018/02/30' is not a date"),
-        (b"title,due_date\nbad,2018-02-30\n", "row 2, column due_date"),
-        (b"title,due_date\nbad,20180228\n", "row 2, column due_date"),
-        (b"title,due_date\n,2018-01-01\n", "row 2, column title: the title is empty"),
-        (b"title\na,b\n", "row 2, column 2: 2 fields"),
-        ("title\n关于印发管理办法的通知\n".encode("gbk"), "row 2: the checklist is not UTF-8"),
+         "第 3 行 due_date（应公开日期）列：'2018/02/30' 不是"),
+        (b"title,due_date\nbad,2018-02-30\n", "第 2 行 due_date（应公开日期）列"),
+        (b"title,due_date\nbad,20180228\n", "第 2 行 due_date（应公开日期）列"),
+        (b"title,due_date\n,2018-01-01\n", "第 2 行 title（标题）列：标题为空"),
+        (b"title\na,b\n", "第 2 行第 2 列：有 2 个字段"),
+        ("title\n关于印发管理办法的通知\n".encode("gbk"), "第 2 行：清单不是 UTF-8 编码"),
     ],
 )
 def test_bad_checklists_are_refused_naming_row_and_column(data: bytes, message: str) -> None:
@@ -54,7 +54,7 @@ def test_bad_checklists_are_refused_naming_row_and_column(data: bytes, message: 
 
 def test_more_than_the_row_limit_is_refused_with_a_clear_message() -> None:
     data = "title\n" + "通知\n" * (MAX_ROWS + 1)
-    with pytest.raises(ChecklistError, match=r"more than 100,000 items; split it"):
+    with pytest.raises(ChecklistError, match=r"清单超过 100,000 项，请拆成"):
         parse_checklist(data.encode())
 
 

@@ -237,12 +237,12 @@ def test_bad_checklist_upload_names_row_and_column(client: FlaskClient) -> None:
         "csrf_token": token, "checklist": (__import__("io").BytesIO(bad), "list.csv")},
         content_type="multipart/form-data")
     assert response.status_code == 400
-    assert "row 2, column due_date" in response.get_data(as_text=True)
+    assert "第 2 行 due_date（应公开日期）列" in response.get_data(as_text=True)
     gbk = "title\n关于印发管理办法的通知\n".encode("gbk")
     response = client.post("/staff/check", data={
         "csrf_token": token, "checklist": (__import__("io").BytesIO(gbk), "list.csv")},
         content_type="multipart/form-data")
-    assert response.status_code == 400 and "not UTF-8" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "不是 UTF-8 编码" in response.get_data(as_text=True)
 
 
 def test_api_check_with_basic_auth(client: FlaskClient, staff_app: Flask) -> None:
@@ -267,7 +267,7 @@ def test_api_check_refusals_use_the_json_error_shape(client: FlaskClient) -> Non
     creds = base64.b64encode(f"clerk:{PASSWORD}".encode()).decode()
     bad = client.post("/api/check", data=b"name\nx\n", headers={
         "Authorization": f"Basic {creds}", "Content-Type": "text/csv"})
-    assert bad.status_code == 400 and "row 1, column 1" in bad.get_json()["error"]
+    assert bad.status_code == 400 and "第 1 行第 1 列" in bad.get_json()["error"]
     form = client.post("/api/check", data={"text": CHECKLIST},
                        headers={"Authorization": f"Basic {creds}"})
     assert form.status_code == 415
@@ -316,3 +316,50 @@ def test_add_user_rules(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="exists already"):
         auth.add_user(settings, "clerk", PASSWORD)
     assert auth.authenticate(settings, "clerk", PASSWORD, "127.0.0.1").outcome == "ok"
+
+
+def test_changes_are_filtered_paged_and_named(client: FlaskClient,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from disclosure_search.web import staff_reports
+
+    _login(client)
+    whole = client.get("/staff/changes?from=2018-01-01&to=2018-12-31").get_data(as_text=True)
+    assert whole.count('<li class="change-new">') == 8 and "南昌市科技局" in whole
+    assert "· kjj ·" not in whole
+    notices = client.get("/staff/changes?from=2018-01-01&to=2018-12-31&category=公告公示"
+                         ).get_data(as_text=True)
+    assert notices.count('<li class="change-new">') == 3
+    portal = client.get("/staff/changes?from=2018-01-01&to=2018-12-31&source=portal"
+                        ).get_data(as_text=True)
+    assert portal.count('<li class="change-new">') == 1
+    assert "共 0 项变更" in client.get(
+        "/staff/changes?from=2018-01-01&to=2018-12-31&kind=removed").get_data(as_text=True)
+    monkeypatch.setattr(staff_reports, "PER_PAGE", 3)
+    page3 = client.get("/staff/changes?from=2018-01-01&to=2018-12-31&page=3"
+                       ).get_data(as_text=True)
+    assert page3.count('<li class="change-new">') == 2 and "第 3 / 3 页" in page3
+    assert 'rel="prev"' in page3 and 'rel="next"' not in page3
+    assert client.get("/staff/changes?kind=bogus").status_code == 400
+
+
+def test_health_page_speaks_chinese(client: FlaskClient, staff_app: Flask) -> None:
+    from disclosure_search.archive.catalog import Catalog
+
+    with Catalog.open(staff_app.config["SETTINGS"].catalog_path) as catalog:
+        for full in (False, False):  # the first pass is a full sweep whatever its flag says
+            run = catalog.start_run(["kjj"], full)
+            catalog.finish_run(run, "finished", {"kjj": {
+                "fetched": 12, "skipped_robots": 1, "bytes": 14606087}})
+    _login(client)
+    text = client.get("/staff/health").get_data(as_text=True)
+    assert "skipped_robots" not in text and "bytes" not in text
+    assert "robots.txt 禁止" in text and "已抓取" in text and "南昌市科技局" in text
+    assert "（首次抓取，全量）" in text and "（增量）" in text
+
+
+def test_public_version_notes_and_diff_use_field_labels() -> None:
+    from disclosure_search.web.present import change_summary_text
+
+    assert change_summary_text("first seen") == "首次抓取"
+    assert change_summary_text("body: 10 → 12 characters; fields: doc_number, "
+                               "doc_number_norm, validity") == "正文 10 → 12 字；文号、有效性有变化"

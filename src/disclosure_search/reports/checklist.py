@@ -54,14 +54,14 @@ def parse_checklist(data: bytes | str) -> list[ChecklistRow]:
         while header is not None and not any(cell.strip() for cell in header):
             header = next(reader, None)
         if header is None:
-            raise ChecklistError("the checklist is empty: expected a header row "
-                                 f"({','.join(COLUMNS)}) and at least one item")
+            raise ChecklistError("清单是空的：第一行应为表头"
+                                 f"（{','.join(COLUMNS)}），其后至少一项")
         names = _check_header(header)
         rows = _read_rows(reader, names)
     except csv.Error as exc:
-        raise ChecklistError(f"row {reader.line_num}: not valid CSV ({exc})") from None
+        raise ChecklistError(f"第 {reader.line_num} 行：不是有效的 CSV（{exc}）") from None
     if not rows:
-        raise ChecklistError("the checklist has a header but no items")
+        raise ChecklistError("清单只有表头，没有任何事项")
     return rows
 
 
@@ -69,15 +69,15 @@ def _decode(data: bytes | str) -> str:
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
     if len(data) > MAX_BYTES:
-        raise ChecklistError(f"the checklist is {len(data):,} bytes; the limit is "
-                             f"{MAX_BYTES:,} bytes ({MAX_ROWS:,} rows)")
+        raise ChecklistError(f"清单有 {len(data):,} 字节，超过上限 {MAX_BYTES:,} 字节"
+                             f"（{MAX_ROWS:,} 行），请拆成较小的文件")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ChecklistError(
-            f"row {line}: the checklist is not UTF-8 text (byte {exc.start}); "
-            "save it as 'CSV UTF-8' and upload it again") from None
+            f"第 {line} 行：清单不是 UTF-8 编码（第 {exc.start} 字节）；"
+            "请在表格软件中另存为“CSV UTF-8”后重新上传") from None
 
 
 def _check_header(header: list[str]) -> list[str]:
@@ -85,12 +85,12 @@ def _check_header(header: list[str]) -> list[str]:
     for column, name in enumerate(names, 1):
         if name not in COLUMNS:
             raise ChecklistError(
-                f"row 1, column {column}: unknown column {header[column - 1].strip()!r}; "
-                f"the header must use only {', '.join(COLUMNS)}")
+                f"第 1 行第 {column} 列：未知的列名 {header[column - 1].strip()!r}；"
+                f"表头只能使用 {', '.join(COLUMNS)}")
         if name in names[: column - 1]:
-            raise ChecklistError(f"row 1, column {column}: column {name!r} appears twice")
+            raise ChecklistError(f"第 1 行第 {column} 列：列名 {name!r} 重复")
     if "title" not in names:
-        raise ChecklistError(f"row 1: the header has no 'title' column (got {', '.join(names)})")
+        raise ChecklistError(f"第 1 行：表头缺少必填的 title（标题）列（现有：{', '.join(names)}）")
     return names
 
 
@@ -101,12 +101,10 @@ def _read_rows(reader: _csv.Reader, names: list[str]) -> list[ChecklistRow]:
         if not any(cell.strip() for cell in cells):
             continue
         if len(rows) >= MAX_ROWS:
-            raise ChecklistError(f"row {line}: the checklist has more than {MAX_ROWS:,} items; "
-                                 "split it into smaller files")
+            raise ChecklistError(f"第 {line} 行：清单超过 {MAX_ROWS:,} 项，请拆成较小的文件")
         if len(cells) > len(names):
-            raise ChecklistError(f"row {line}, column {len(names) + 1}: {len(cells)} fields but "
-                                 f"the header has {len(names)} (a comma inside a title needs "
-                                 "quotes)")
+            raise ChecklistError(f"第 {line} 行第 {len(names) + 1} 列：有 {len(cells)} 个字段，"
+                                 f"表头只有 {len(names)} 列（标题中含逗号时须加英文双引号）")
         rows.append(_row(line, dict(zip(names, (c.strip() for c in cells), strict=False))))
     return rows
 
@@ -114,13 +112,13 @@ def _read_rows(reader: _csv.Reader, names: list[str]) -> list[ChecklistRow]:
 def _row(line: int, values: dict[str, str]) -> ChecklistRow:
     title = values.get("title", "")
     if not title:
-        raise ChecklistError(f"row {line}, column title: the title is empty")
+        raise ChecklistError(f"第 {line} 行 title（标题）列：标题为空")
     raw_due = values.get("due_date", "")
     try:
         due = parse_typed_date(raw_due)
     except TypedDateError:
-        raise ChecklistError(f"row {line}, column due_date: {raw_due!r} is not a date "
-                             f"in the form {TYPED_DATE_FORM} (e.g. 2024-03-31)") from None
+        raise ChecklistError(f"第 {line} 行 due_date（应公开日期）列：{raw_due!r} 不是"
+                             f"{TYPED_DATE_FORM} 格式的日期（例如 2024-03-31）") from None
     return ChecklistRow(line=line, title=title, doc_number=values.get("doc_number", ""),
                         category=values.get("category", ""), due_date=due,
                         source=values.get("source", ""))

@@ -32,6 +32,40 @@ FIELD_LABELS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Every field a page may name (versions, diffs, change lists), in Chinese.
+FIELD_NAMES: dict[str, str] = {
+    **dict(FIELD_LABELS), "title": "标题", "body": "正文", "attachments": "附件",
+    "doc_number_norm": "文号", "first_seen": "首次抓取", "removed_at": "撤下时间",
+}
+#: Fields derived from others: a change to them is already shown under the other.
+DERIVED_FIELDS = frozenset({"doc_number_norm"})
+
+
+def field_label(name: str) -> str:
+    """A field's Chinese name (the name itself when it has none)."""
+    return FIELD_NAMES.get(name, name)
+
+
+def change_summary_text(summary: str) -> str:
+    """A version's stored change note (``title: …; body: 10 → 12 characters; fields: a, b``)
+    as a person reads it."""
+    if summary == "first seen":
+        return "首次抓取"
+    parts = []
+    for part in summary.split("; "):
+        head, _, rest = part.partition(": ")
+        if head == "title":
+            parts.append("标题有变化")
+        elif head == "body":
+            parts.append("正文 " + rest.replace(" characters", " 字"))
+        elif head == "fields":
+            names = [field_label(f) for f in rest.split(", ") if f not in DERIVED_FIELDS]
+            parts.append("、".join(dict.fromkeys(names)) + "有变化")
+        elif part:
+            parts.append(part)
+    return "；".join(parts)
+
+
 def iso(value: date | datetime | None) -> str | None:
     """ISO 8601 text for a date or datetime (seconds precision), None stays None."""
     if value is None:

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, redirect, render_template, request, url_for
 
 from disclosure_search.errors import UsageError
-from disclosure_search.web import accounts, auth, staff_reports, staff_users
+from disclosure_search.web import accounts, auth, present, staff_reports, staff_users
 from disclosure_search.web.secret import session_key
 from disclosure_search.web.staff_base import api_bp, bp, local_time, log_action
 
@@ -29,6 +29,8 @@ def init_app(app: Flask) -> None:
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=settings.web.secure_cookies)
     app.add_template_filter(lambda value: local_time(value, settings), "stafftime")
+    app.add_template_filter(present.field_label, "field_label")
+    app.add_template_filter(present.change_summary_text, "change_note")
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
 

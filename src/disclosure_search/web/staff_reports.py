@@ -28,6 +28,7 @@ from disclosure_search.reports.health import crawl_health
 from disclosure_search.reports.svg import bar_chart
 from disclosure_search.web import auth
 from disclosure_search.web.errors import error_response
+from disclosure_search.web.present import field_label
 from disclosure_search.web.staff_base import (
     api_bp,
     bp,
@@ -42,6 +43,11 @@ from disclosure_search.web.staff_base import (
 
 MAX_CHANGE_DAYS = 366
 PER_PAGE = 50
+#: Crawl counters as the health page heads its columns.
+HEALTH_LABELS = {"fetched": "已抓取", "unchanged": "未变化", "new": "新增", "changed": "有变化",
+                 "removed": "已撤下", "failed": "失败", "skipped_robots": "robots.txt 禁止",
+                 "bytes": "下载量"}
+CHANGE_LABELS = {"new": "新增", "changed": "修改", "removed": "撤下"}
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -169,24 +175,44 @@ def annual_evidence() -> Any:
 @bp.get("/changes")
 @auth.login_required
 def changes() -> Any:
-    """Documents new, changed or removed between two dates (inclusive), with diffs."""
+    """Documents new, changed or removed between two dates (inclusive), with diffs.
+
+    Filtered by source, category and kind of change; 50 to a page.
+    """
     now = today()
     start = date_arg("from", now - timedelta(days=7)) or now
     end = date_arg("to", now) or now
     if end < start or (end - start).days > MAX_CHANGE_DAYS:
         abort(400, f"日期范围无效：开始日期须不晚于结束日期，且跨度不超过 {MAX_CHANGE_DAYS} 天。")
+    kind = request.args.get("kind", "")
+    if kind and kind not in CHANGE_LABELS:
+        abort(400, f"变更类型 {kind!r} 无效，可选：新增、修改、撤下。")
+    category = request.args.get("category", "")
+    if category and category not in CATEGORIES:
+        abort(400, f"分类 {category!r} 无效。")
     tz = auth.settings().tz
     found = list_changes(catalog(), datetime.combine(start, time(), tz),
-                         datetime.combine(end + timedelta(days=1), time(), tz), source_arg())
-    return render_template("staff/changes.html", changes=found, start=start, end=end)
+                         datetime.combine(end + timedelta(days=1), time(), tz), source_arg(),
+                         kinds=(kind,) if kind else ("new", "changed", "removed"))  # type: ignore[arg-type]
+    if category:
+        found = [c for c in found if c.document.category == category]
+    page = int_arg("page", 1, 1, 100_000)
+    shown = found[(page - 1) * PER_PAGE:page * PER_PAGE]
+    return render_template("staff/changes.html", changes=shown, total=len(found), page=page,
+                           per_page=PER_PAGE, start=start, end=end, kinds=CHANGE_LABELS,
+                           categories=CATEGORIES, sources=auth.settings().sources,
+                           field_label=field_label)
 
 
 @bp.get("/health")
 @auth.login_required
 def health() -> Any:
     """Every recent run with duration and counts per source, and the warnings."""
-    report = crawl_health(catalog(), datetime.now(auth.settings().tz))
-    return render_template("staff/health.html", report=report)
+    found = catalog()
+    report = crawl_health(found, datetime.now(auth.settings().tz))
+    first = found.fetch_one("SELECT min(id) FROM runs")
+    return render_template("staff/health.html", report=report, labels=HEALTH_LABELS,
+                           first_run=first[0] if first else None)
 
 
 @bp.get("/audit")
