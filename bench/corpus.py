@@ -139,7 +139,16 @@ def _document(i: int, title: str, body: str, rng: random.Random) -> Document:
         doc_number=f"{PREFIXES[prefix]}〔{published.year}〕{i % 300 + 1}号" if with_number else "",
         agency=AGENCIES[prefix],
         published_date=published,
+        **_status(i, published),
     )
+
+
+def _status(i: int, published: date) -> dict[str, object]:
+    """成文日期 a few days before publication, and a 有效性 on most documents (own seed per
+    document, so the other fields stay those of earlier runs)."""
+    rng = random.Random(i)
+    validity = rng.choice(("有效", "有效", "有效", "失效", "废止", ""))
+    return {"written_date": published - timedelta(days=rng.randrange(30)), "validity": validity}
 
 
 def iter_documents(count: int, corpus: Path | None, seed: int = SEED) -> Iterator[Document]:
@@ -175,6 +184,8 @@ def document_to_json(doc: Document) -> str:
             "doc_number": doc.doc_number,
             "agency": doc.agency,
             "published_date": doc.published_date.isoformat() if doc.published_date else None,
+            "written_date": doc.written_date.isoformat() if doc.written_date else None,
+            "validity": doc.validity,
         },
         ensure_ascii=False,
     )
@@ -183,14 +194,17 @@ def document_to_json(doc: Document) -> str:
 def document_from_json(line: str) -> Document:
     """Return the Document of a line written by :func:`document_to_json`."""
     record = json.loads(line)
-    published = record.pop("published_date")
-    return Document(**record, published_date=date.fromisoformat(published) if published else None)
+    for name in ("published_date", "written_date"):
+        value = record.get(name)
+        record[name] = date.fromisoformat(value) if value else None
+    return Document(**record)
 
 
 def corpus_key(count: int, corpus: Path | None) -> str:
     """Return a short key naming the documents for ``count`` and ``corpus`` (cache folder names)."""
     origin = str(corpus.resolve()) if corpus else "sample-portal"
-    digest = hashlib.sha256(f"{origin}|{SEED}|{TARGET_BYTES}".encode()).hexdigest()[:8]
+    # "|status": documents carry 成文日期 and 有效性 since schema version 3
+    digest = hashlib.sha256(f"{origin}|{SEED}|{TARGET_BYTES}|status".encode()).hexdigest()[:8]
     return f"{count}-{digest}"
 
 
