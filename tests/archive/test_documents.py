@@ -77,3 +77,14 @@ def test_html_captures_lists_detail_pages_for_reindex(catalog: Catalog) -> None:
     ids = [capture(catalog, f"<p>{n}</p>", day, f"{URL}?n={n}") for n in range(3)]
     assert [c.id for c in catalog.html_captures()] == ids
     assert catalog.document("nope") is None and catalog.versions("nope") == []
+
+
+def test_topic_is_kept_and_reading_it_first_makes_no_new_version(catalog: Catalog) -> None:
+    day = datetime(2026, 1, 1, tzinfo=UTC)
+    assert catalog.upsert_document(DOC, capture(catalog, "v1", day)) == "new"
+    with_topic = replace(DOC, topic="综合政务\\其他")  # an extractor that now reads 主题分类
+    later = day + timedelta(days=1)
+    assert catalog.upsert_document(with_topic, capture(catalog, "v1", later)) == "unchanged"
+    assert [v.number for v in catalog.versions(DOC.id)] == [1]
+    stored = catalog.document(DOC.id)
+    assert stored is not None and stored.topic == "综合政务\\其他"

@@ -79,7 +79,8 @@ def test_document_json_has_every_field(client: FlaskClient, site_data: SiteData)
     assert api == page
     for name in ("id", "source", "url", "title", "category", "category_raw", "doc_number",
                  "doc_number_norm", "index_number", "agency", "written_date",
-                 "published_date", "validity", "first_seen", "last_changed", "removed_at",
+                 "published_date", "validity", "topic", "first_seen", "last_changed",
+                 "removed_at",
                  "body", "attachments", "captures", "versions"):
         assert name in api, name
     assert api["title"] == doc.title and api["published_date"] == doc.published_date.isoformat()
@@ -160,3 +161,11 @@ def test_unknown_documents_and_captures(client: FlaskClient, site_data: SiteData
     assert "Traceback" not in html.get_data(as_text=True)
     data = client.get(url, headers=JSON).get_json()
     assert data["ok"] is False and data["status"] == status and data["error"]
+
+
+def test_document_page_shows_the_topic(client: FlaskClient, site_data: SiteData) -> None:
+    soup = _soup(client, f"/doc/{site_data.changed_id}")
+    row = soup.find("th", string="主题分类")
+    assert row is not None and row.find_next("td").get_text(strip=True) == "科技\\计划管理"
+    api = client.get(f"/api/documents/{site_data.changed_id}").get_json()
+    assert api["topic"] == "科技\\计划管理"

@@ -187,3 +187,18 @@ def test_new_filters_are_kept_in_permalinks_feeds_and_exports(client: FlaskClien
         assert args.get("written_from") == ["2019-01-01"] and args.get("in") == ["title"]
     assert soup.select_one("#in option[selected]")["value"] == "title"
     assert soup.select_one("#validity option[selected]")["value"] == "有效"
+
+
+def test_topic_facet_filters_by_the_first_level_and_the_page_shows_it(
+    client: FlaskClient,
+) -> None:
+    data = client.get("/api/search").get_json()
+    assert data["facets"]["topic"] == {"科技": 1}
+    found = client.get("/api/search?topic=科技").get_json()
+    assert found["total"] == 1
+    hit = found["hits"][0]
+    assert (hit["topic"], hit["validity"]) == ("科技\\计划管理", "有效")
+    assert client.get("/api/search?topic=科技\\计划管理").get_json()["total"] == 1
+    assert client.get("/api/search?topic=计划管理").get_json()["total"] == 0  # a path prefix
+    soup = _soup(client, "/search")
+    assert "科技" in soup.select_one("#facet-topic").find_next("ul").get_text()

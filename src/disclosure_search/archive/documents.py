@@ -44,6 +44,15 @@ def fingerprint(doc: Document) -> str:
              *(f"{a.url}\x1f{a.name}\x1f{a.text}" for a in doc.attachments)]
     return hashlib.sha256("\x1e".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
+def _row_metadata(doc: Document) -> str:
+    """The documents row's JSON of fields without a column of their own.
+
+    主题分类 (``topic``) lives here rather than in a version's metadata: pages that always
+    carried it would otherwise all gain a new version at the first crawl that reads it.
+    """
+    return json.dumps({"language_hint": doc.language_hint, "topic": doc.topic},
+                      ensure_ascii=False)
+
 
 def _text(value: object) -> str:
     if isinstance(value, date):
@@ -104,8 +113,7 @@ class DocumentsMixin(Store):
             f" {', '.join(_COLUMNS)}, first_seen, last_changed, metadata, fingerprint)"
             f" VALUES (?, ?, ?, 1, ?, {', '.join('?' * len(_COLUMNS))}, ?, ?, ?, ?)",
             (doc.id, doc.source, doc.url, capture_id, *values, to_text(seen), to_text(seen),
-             json.dumps({"language_hint": doc.language_hint}, ensure_ascii=False),
-             fingerprint(doc)),
+             _row_metadata(doc), fingerprint(doc)),
         )
         self._add_version(doc, 1, capture_id, seen, "first seen")
 
@@ -125,10 +133,11 @@ class DocumentsMixin(Store):
                   for c in _COLUMNS]
         self.conn.execute(
             f"UPDATE documents SET {', '.join(c + ' = ?' for c in _COLUMNS)},"
-            " current_version = ?, capture_id = ?, removed_at = NULL, fingerprint = ?,"
+            " current_version = ?, capture_id = ?, removed_at = NULL, metadata = ?,"
+            " fingerprint = ?,"
             " last_changed = CASE WHEN ? THEN ? ELSE last_changed END WHERE id = ?",
-            (*values, number, capture_id or row["capture_id"], fingerprint(doc), bool(summary),
-             to_text(seen), doc.id),
+            (*values, number, capture_id or row["capture_id"], _row_metadata(doc),
+             fingerprint(doc), bool(summary), to_text(seen), doc.id),
         )
         return "changed" if summary else "unchanged"
 
@@ -224,7 +233,8 @@ class DocumentsMixin(Store):
             written_date=_date(row["written_date"]), published_date=_date(row["published_date"]),
             first_seen=from_text(row["first_seen"]), last_changed=from_text(row["last_changed"]),
             removed_at=from_text(row["removed_at"]), capture_id=row["capture_id"],
-            language_hint=meta.get("language_hint", ""), fingerprint=row["fingerprint"],
+            language_hint=meta.get("language_hint", ""), topic=meta.get("topic", ""),
+            fingerprint=row["fingerprint"],
         )
         return replace(doc, attachments=tuple(
             Attachment(url=a["url"], name=a["name"], media_type=a["media_type"], size=a["size"],

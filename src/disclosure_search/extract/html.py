@@ -14,6 +14,7 @@ from disclosure_search.extract.body import find_main, render_text, strip_boilerp
 from disclosure_search.extract.categories import OTHER, normalize_category
 from disclosure_search.extract.links import find_attachments
 from disclosure_search.extract.metadata import (
+    LabelPair,
     clean_text,
     find_label_pairs,
     inline_label_pattern,
@@ -39,6 +40,8 @@ _MIN_BODY = 60
 _WEAK_LABELS = {"日期", "时间", "来源", "分类", "类别", "名称", "标题", "栏目", "索引", "关键词",
                 "关键字", "时效"}  # fmt: skip
 _MAX_METADATA_LINE = 160
+# 主题分类 in both scripts (labels are compared with spaces removed)
+_TOPIC_LABELS = frozenset({"主题分类", "主題分類"})
 _LIST_ITEMS = 8
 #: Pages nested deeper than this are refused: the tree walks below would take quadratic time
 #: and Python recursion. Real disclosure pages nest 10-40 deep; libxml2 stops at 256.
@@ -184,6 +187,11 @@ def _category(
     return fallback, raw or fallback_category
 
 
+def _topic(pairs: list[LabelPair]) -> str:
+    """The 主题分类 as published (``综合政务\\其他``), also when 信息分类 gave the category."""
+    return next((pair.value for pair in pairs if pair.label in _TOPIC_LABELS), "")
+
+
 def _drop_metadata_lines(body: str) -> str:
     """Drop lines such as "发布时间：2020-07-01 来源：..." that repeat the metadata."""
     kept = []
@@ -304,6 +312,7 @@ def extract_document(
         written_date=parse_date(fields.get("written_date")),
         published_date=published,
         validity=fields.get("validity", ""),
+        topic=_topic(pairs),
         attachments=attachments,
         language_hint=language_hint(title + body),
     )
