@@ -101,3 +101,11 @@ def test_a_snippet_comes_from_the_body_not_the_title_again(backend: SearchBacken
     for hit in result.hits:
         assert hit.snippet and hit.snippet.replace("<mark>", "").replace("</mark>", "") \
             not in hit.title
+
+
+def test_a_whole_agency_name_selects_that_agency_only(backend: SearchBackend) -> None:
+    _, everything = _search(backend)
+    city = "示例市人民政府"  # also the start of 示例市人民政府办公厅
+    total, facets = _search(backend, agency=city)
+    assert total == everything["agency"][city]
+    assert set(facets["agency"]) == {city}

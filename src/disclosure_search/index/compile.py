@@ -132,8 +132,7 @@ def filter_query(query: SearchQuery, agencies: Iterable[str] = ()) -> wq.Query |
         if value
     ]
     if query.agency:
-        wanted = analyzer.fold(query.agency)
-        names = sorted(a for a in agencies if wanted in analyzer.fold(a))
+        names = agency_matches(query.agency, agencies)
         terms.append(wq.Or([wq.Term("agency", a) for a in names]) if names else wq.NullQuery)
     if query.topic:
         terms.append(wq.Term("topic_path", topic_key(query.topic)))
@@ -150,6 +149,18 @@ def filter_query(query: SearchQuery, agencies: Iterable[str] = ()) -> wq.Query |
     if not terms:
         return None
     return terms[0] if len(terms) == 1 else wq.And(terms)
+
+
+def agency_matches(text: str, agencies: Iterable[str]) -> list[str]:
+    """Return the agencies an ``agency`` filter selects (script and width folded).
+
+    A whole name selects that agency only (a facet link for 示例市人民政府 must not bring in
+    示例市人民政府办公厅); part of a name selects every agency containing it (科技局).
+    """
+    wanted = analyzer.fold(text)
+    folded = {name: analyzer.fold(name) for name in agencies}
+    exact = sorted(name for name, f in folded.items() if f == wanted)
+    return exact or sorted(name for name, f in folded.items() if wanted in f)
 
 
 def scoped(tree: QueryTree | None, scope: str) -> QueryTree | None:
