@@ -44,6 +44,7 @@ def fingerprint(doc: Document) -> str:
              *(f"{a.url}\x1f{a.name}\x1f{a.text}" for a in doc.attachments)]
     return hashlib.sha256("\x1e".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
+
 def _row_metadata(doc: Document) -> str:
     """The documents row's JSON of fields without a column of their own.
 
