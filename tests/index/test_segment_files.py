@@ -59,3 +59,27 @@ def test_an_index_with_compound_segments_still_opens_and_searches(tmp_path: Path
     windex.open_dir(str(tmp_path)).optimize()  # Whoosh's default: one compound segment
     assert list(tmp_path.glob("*.seg"))
     assert _search(tmp_path, "年度报告")[1] == {f"s{n:04d}" for n in range(2, 30, 3)}
+
+
+def test_a_reader_keeps_answering_from_its_generation_after_a_writer_deletes_its_files(
+    tmp_path: Path,
+) -> None:
+    # Plain segment files are removed when a commit no longer lists them; a reader still on
+    # the old generation (a web worker between two refreshes) must not lose its files.
+    writer = open_backend(tmp_path, writable=True)
+    writer.upsert(_docs(30))
+    reader = open_backend(tmp_path)
+    try:
+        writer.clear()
+        writer.upsert(_docs(3))
+        total, ids = _search_open(reader, "年度报告")
+        assert total == 10
+        assert len(ids) == 10
+    finally:
+        reader.close()
+        writer.close()
+
+
+def _search_open(backend: object, text: str) -> tuple[int, set[str]]:
+    result = backend.search(SearchQuery(text=text, per_page=100))  # type: ignore[attr-defined]
+    return result.total, {hit.id for hit in result.hits}

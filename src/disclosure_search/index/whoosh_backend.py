@@ -84,6 +84,36 @@ def _open_index(index_dir: Path, writable: bool) -> windex.FileIndex:
         raise SearchIndexError(f"cannot open the search index in {index_dir}: {exc}") from exc
 
 
+def _pinned_searcher(index: windex.FileIndex) -> Searcher:
+    """Return a searcher with every file of its segments open.
+
+    Whoosh opens column files (stored fields, lengths, sort keys) on first use, and a commit
+    removes the files of segments it no longer lists. Opened now, they stay readable for as
+    long as this searcher lives (POSIX keeps a removed file for its open handles), so a
+    reader between two refreshes keeps answering from its own generation.
+    """
+    for _ in range(3):
+        searcher = index.searcher()
+        try:
+            for reader, _ in searcher.reader().leaf_readers():
+                _open_columns(reader)
+            return searcher
+        except (OSError, TypeError):  # a commit removed the files meanwhile: the next TOC
+            searcher.close()
+    return index.searcher()
+
+
+def _open_columns(reader: Any) -> None:
+    if not reader.doc_count_all():
+        return
+    reader.stored_fields(0)
+    for name, field in reader.schema.items():
+        if field.scorable:
+            reader.doc_field_length(0, name)
+        if field.column_type is not None and reader.has_column(name):
+            reader.column_reader(name)
+
+
 class WhooshBackend:
     """A Whoosh index in one folder. Writers hold Whoosh's lock only while writing.
 
@@ -97,7 +127,7 @@ class WhooshBackend:
         self.writable = writable
         self._lock = threading.Lock()
         self._index = _open_index(index_dir, writable)
-        self._searcher: Searcher = self._index.searcher()
+        self._searcher: Searcher = _pinned_searcher(self._index)
         self._retired: Searcher | None = None
         self._engine_cache: Engine | None = None
 
@@ -224,7 +254,7 @@ class WhooshBackend:
             # thread, so it is closed one refresh later.
             if self._retired is not None:
                 self._retired.close()
-            self._retired, self._searcher = self._searcher, self._index.searcher()
+            self._retired, self._searcher = self._searcher, _pinned_searcher(self._index)
             return True
 
     def ids(self) -> set[str]:
