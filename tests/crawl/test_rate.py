@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 
@@ -15,8 +14,9 @@ def test_requests_to_one_host_are_spaced() -> None:
     for _ in range(4):
         limiter.wait("h")
         times.append(time.monotonic())
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 0.045
+    # A loaded machine can wake one caller late and the next on time, so a single gap may
+    # look short; the rate shows in the whole span (0.15 s at 20/s, microseconds without it).
+    assert times[-1] - times[0] >= 3 * 0.05 * 0.9
 
 
 def test_hosts_do_not_wait_for_each_other_and_threads_share_slots() -> None:
