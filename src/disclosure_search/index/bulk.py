@@ -82,14 +82,6 @@ class ArrayPool:
         """Return the pool itself: the split codec's field writer reads it term by term."""
         return self
 
-    def __iter__(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
-        """Yield single postings in order (for field writers that take nothing else)."""
-        for fieldname, text, ids, weights, values in self.term_arrays():
-            filled = values if len(values) == len(ids) else [b""] * len(ids)
-            yield from zip(
-                [fieldname] * len(ids), [text] * len(ids), ids, weights, filled, strict=True
-            )
-
     def cleanup(self) -> None:
         """Drop the pooled postings."""
         self.terms.clear()
