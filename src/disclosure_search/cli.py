@@ -81,6 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
                    "(the city portal takes the next one)")
     p.add_argument("--host", default="127.0.0.1")
 
+    p = sub.add_parser("sources", help="set up sources")
+    sources = p.add_subparsers(dest="sources_command", required=True, parser_class=_Parser)
+    p = sources.add_parser("probe", help="explore a site from one URL; print a [[sources]] "
+                           "section (stdout) and a preview of documents (stderr)")
+    p.add_argument("url", help="the site's 信息公开 landing page (or any list page)")
+    p.add_argument("--max-pages", type=int, default=60,
+                   help="how many URLs to fetch at most (1-1000; default 60)")
+
     user_commands.add_parser(sub)
     return parser
 
@@ -101,6 +109,7 @@ def _handlers() -> dict[str, Handler]:
         "check": commands.check,
         "stats": commands.stats,
         "sample-portal": commands.sample_portal,
+        "sources": commands.sources,
         "user": user_commands.user,
     }
 

@@ -227,13 +227,31 @@ def jobs(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def sample_portal(args: argparse.Namespace, settings: Settings) -> int:
-    """Serve the bundled sample portal (bureau on --port, city portal on --port + 1)."""
+    """Serve the bundled sample portal (bureau on --port, city portal on --port + 1, the
+    layouts site on --port + 2)."""
     from disclosure_search.sample_portal.server import serve_forever
 
     _out(f"sample bureau:      http://{args.host}:{args.port}/xxgk/")
     _out(f"sample city portal: http://{args.host}:{args.port + 1}/")
+    _out(f"more layouts:       http://{args.host}:{args.port + 2}/")
     _out("Ctrl-C stops it.")
     serve_forever(args.host, args.port, args.port + 1)
+    return 0
+
+
+def sources(args: argparse.Namespace, settings: Settings) -> int:
+    """``sources probe URL``: a [[sources]] section on stdout, a preview on stderr."""
+    from disclosure_search.jobs.probe import check_budget, probe_site
+    from disclosure_search.jobs.probe_report import preview, sources_toml
+
+    check_budget(args.max_pages)
+    result = probe_site(settings, args.url, args.max_pages)
+    _out(sources_toml(result).rstrip("\n"))
+    print(preview(result), file=sys.stderr, end="")
+    if not result.documents:
+        print(f"error: no documents found from {result.start_url}; probe the page that lists "
+              "them, or raise --max-pages", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -152,3 +152,21 @@ def test_a_page_of_too_many_elements_is_refused_before_its_tree_is_built() -> No
     html = "<html><head><title>通知</title></head><body>" + "<p>x</p>" * 150_000 + "</body></html>"
     with pytest.raises(ExtractError, match="150004 elements"):
         extract_document(html, "http://x/a.html", source="kjj")
+
+
+def test_metadata_only_in_script_variables() -> None:
+    html = (
+        "<html><head><title>公告公示 - 示例市人民政府</title><script>\n"
+        'var articleTitle = "示例市人民政府关于公布第七批文物保护单位名单的通知";\n'
+        "var pubDate = '2016-01-22 10:00:00';\n"
+        'var contentSource = "示例市人民政府办公厅";\nvar columnName = "公告公示";\n'
+        "</script></head><body><div class=\"article\"><div class=\"article-title\">"
+        "<script>document.write(articleTitle);</script></div><div class=\"article-content\">"
+        "<p>" + "各区人民政府，市政府各委、办、局：现将第七批文物保护单位名单予以公布。" * 3
+        + "</p></div></div></body></html>"
+    )
+    doc = extract_document(html, "http://h/zwgk/content/post_1.html", source="s")
+    assert doc is not None
+    assert doc.title == "示例市人民政府关于公布第七批文物保护单位名单的通知"
+    assert doc.published_date is not None and doc.published_date.isoformat() == "2016-01-22"
+    assert doc.agency == "示例市人民政府办公厅" and doc.category == "公告公示"

@@ -59,7 +59,7 @@ class Classifier:
         guess_detail = self.detail is None
         if guess_detail and has_article_meta(tree):
             return "detail"
-        if links.paging:
+        if links.paging or links.data_list:
             return "list"
         # Catalogue lists (信息公开目录) have 索引号/文号 column headers too, but many rows.
         if guess_detail and metadata_label_count(tree) >= 2 and not _repeated(links, 10):

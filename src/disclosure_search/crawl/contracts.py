@@ -84,6 +84,8 @@ class CrawlStats:
     requests: int = 0
     bytes: int = 0
     stopped: bool = False
+    #: The crawl ended at its ``max_fetches`` budget (the probe's), not at an empty frontier.
+    out_of_budget: bool = False
     failures: list[tuple[str, str]] = field(default_factory=list)
     #: Links left out of scope, counted per folder (``http://h/zfxxgk/``).
     left_out: Counter[str] = field(default_factory=Counter)

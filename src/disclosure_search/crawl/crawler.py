@@ -21,7 +21,14 @@ from disclosure_search.crawl.contracts import (
     PageReading,
 )
 from disclosure_search.crawl.fetch import Fetcher, FetchResult
-from disclosure_search.crawl.links import PAGE_PARAMS, Link, PageLinks, discover, parse_html
+from disclosure_search.crawl.links import (
+    PAGE_PARAMS,
+    Link,
+    PageLinks,
+    data_page,
+    discover,
+    parse_html,
+)
 from disclosure_search.crawl.robots import RobotsPolicy
 from disclosure_search.crawl.scope import Scope, folder_of
 from disclosure_search.models import FetchedPage, PageKind
@@ -48,6 +55,9 @@ class Crawler:
     attachments found so far, then detail pages; a detail page's attachments are fetched right
     after it. One failing URL never ends the crawl: it is recorded with its reason and counted.
 
+    ``max_fetches`` ends the crawl after that many URLs (``stats.out_of_budget``);
+    ``interleave`` takes lists, files and details in turn instead (a sample of each early).
+
     Incremental mode (``full=False``): detail pages and attachments are fetched with a
     conditional GET from the previous capture's validators, and a paged list column stops
     paging after ``known_streak`` consecutive detail links that are already known. The
@@ -69,6 +79,8 @@ class Crawler:
         fetcher: Fetcher | None = None,
         robots: RobotsPolicy | None = None,
         revisit: Iterable[str] = (),
+        max_fetches: int | None = None,
+        interleave: bool = False,
     ) -> None:
         self.settings = settings
         self.source = source
@@ -93,6 +105,9 @@ class Crawler:
         self._revisit = () if full else tuple(revisit)
         self._known = frozenset(self._revisit)
         self._starts = frozenset(filter(None, map(canonicalize, source.start_urls)))
+        self.max_fetches = max_fetches
+        self._interleave = interleave
+        self._turn = 0
 
     def run(self) -> CrawlStats:
         """Crawl until the frontier is empty or ``stop`` is set; return the counters."""
@@ -108,6 +123,9 @@ class Crawler:
             if self.stop.is_set():
                 self.stats.stopped = True
                 log.info("crawl of %s stopped on request", self.source.id)
+                break
+            if self.max_fetches is not None and self.stats.fetched >= self.max_fetches:
+                self.stats.out_of_budget = True
                 break
             self._visit(item)
         return self.stats
@@ -129,7 +147,11 @@ class Crawler:
         self._queues[queue].append(_Item(url, guess, column))
 
     def _next(self) -> _Item | None:
-        for name in ("page", "attachment", "detail"):
+        order = ["page", "attachment", "detail"]
+        if self._interleave:  # a sample of every kind early (the probe's budget)
+            self._turn = (self._turn + 1) % 3
+            order = order[self._turn:] + order[:self._turn]
+        for name in order:
             if self._queues[name]:
                 return self._queues[name].popleft()
         return None
@@ -212,6 +234,9 @@ class Crawler:
         is_file = attachment_type(
             body=page.body, content_disposition=page.header("Content-Disposition")
         )
+        data = None if looks_html or is_file else data_page(page.body, ctype, page.url)
+        if data is not None:  # a list answered as data: a jpage proxy's XML, a JSON list
+            return "list", data, _reading(None, data)
         if not looks_html or is_file is not None:
             return "attachment", None, None
         # A link that named a file type is one (an HTML error page in its place included);
@@ -222,9 +247,7 @@ class Crawler:
             return "other", None, None
         tree, charset = parse_html(page.body, page.url, ctype)
         links = discover(tree, page.url)
-        reading = PageReading(charset, tuple((link.url, link.text) for link in links.links),
-                              tuple((link.url, link.text) for link in links.attachments))
-        return self.classifier.classify(page.url, tree, links), links, reading
+        return self.classifier.classify(page.url, tree, links), links, _reading(charset, links)
 
     def _record(self, result: FetchResult, kind: PageKind,
                 reading: PageReading | None = None) -> str | None:
@@ -281,6 +304,10 @@ class Crawler:
         column = item.column or column_key(url)
         if kind == "list" and not self.full:
             self._count_known(column, guesses, links)
+        for page_url in links.data_paging:
+            # a list's data pages are part of it, wherever its data proxy or endpoint lives
+            if self.scope.allows(url) and self.scope.host_allowed(page_url):
+                self.scope.adopt_page(page_url)
         for page_url in links.paging:
             self._enqueue(page_url, "list", column=column_key(page_url))
         for link, guess in guesses:
@@ -327,6 +354,11 @@ def column_key(url: str) -> str:
          if k.lower() not in PAGE_PARAMS]
     )
     return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
+
+
+def _reading(charset: str | None, links: PageLinks) -> PageReading:
+    return PageReading(charset, tuple((link.url, link.text) for link in links.links),
+                       tuple((link.url, link.text) for link in links.attachments))
 
 
 def _rows(links: PageLinks) -> list[Link]:

@@ -10,14 +10,18 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 import lxml.html
 from lxml import etree
 
+from disclosure_search.crawl.datalists import (
+    PAGE_PARAMS,
+    fragment,
+    json_list,
+    script_endpoints,
+    store_paging,
+    store_records,
+)
 from disclosure_search.encoding import decode_html
 from disclosure_search.vocabulary.attachments import may_be_attachment
 from disclosure_search.vocabulary.urls import canonicalize
 
-#: Query parameters that number list pages.
-PAGE_PARAMS = frozenset({
-    "page", "pagenum", "pageno", "pageindex", "curpage", "currentpage", "p", "pn", "page_no",
-})
 PAGING_TEXTS = ("下一页", "下页", "尾页", "末页", "上一页", "上页", "首页", "next", "last")
 _PAGE_HTML = re.compile(r"createPageHTML\s*\(([^)]*)\)", re.IGNORECASE)
 _JS_NUMBER = r"\b{name}\s*=\s*(\d+)"
@@ -44,6 +48,11 @@ class PageLinks:
     paging: tuple[str, ...] = ()
     attachments: tuple[Link, ...] = ()
     text: str = ""
+    #: The page holds its list as data (a jpage store, a JSON endpoint, a proxy's answer).
+    data_list: bool = False
+    #: The pages of ``paging`` that serve the list's data (a data proxy, a JSON endpoint):
+    #: part of the list wherever they live, so the crawl scope takes them in.
+    data_paging: tuple[str, ...] = ()
 
 
 def parse_html(
@@ -62,33 +71,93 @@ def parse_html(
 
 
 def discover(tree: lxml.html.HtmlElement, url: str) -> PageLinks:
-    """Find the links of a parsed page.
+    """Find the links of a parsed page, including lists it holds or loads as data.
 
     Args:
         tree: from :func:`parse_html`.
         url: the page's own (final) URL, the base for relative links unless ``<base>`` says else.
     """
     base = _base_url(tree, url)
-    links: list[Link] = []
-    attachments: list[Link] = []
-    paging: list[str] = list(trs_pages(tree, url))
-    seen: set[str] = {url}
-    for anchor in tree.iter("a"):
-        href = anchor.get("href")
-        if not href or href.lstrip().lower().startswith(("javascript:", "mailto:", "tel:", "#")):
-            continue
-        target = canonicalize(href, base)
-        if target is None or target in seen:
-            continue
-        seen.add(target)
-        text = " ".join(anchor.text_content().split())
+    found = _Found(url)
+    found.paging += trs_pages(tree, url)
+    found.anchors(tree, base)
+    scripts: list[str] = []
+    stores: list[str] = []
+    for script in tree.iter("script"):
+        text = script.text or ""
+        (stores if "<datastore" in text.lower() else scripts).append(text)
+    code = "\n".join(scripts)
+    for store in stores:
+        records = store_records(store)
+        for record in records:
+            found.anchors(fragment(record, base), base)
+        found.data_paging += store_paging(store, code, url, len(records))
+    endpoints = script_endpoints(code, url)
+    found.data_paging += endpoints
+    return found.result(data_list=bool(stores or endpoints))
+
+
+def data_page(body: bytes, content_type: str, url: str) -> PageLinks | None:
+    """The links of a list answered as data (a jpage proxy's XML, a JSON list), else None."""
+    head = body.lstrip()[:200].lower()
+    ctype = content_type.lower()
+    found = _Found(url)
+    if "xml" in ctype or head.startswith(b"<?xml") or b"<datastore" in head:
+        text = body.decode("utf-8", "replace")
+        records = store_records(text)
+        if not records:
+            return None
+        for record in records:
+            found.anchors(fragment(record, url), url)
+        found.data_paging += store_paging(text, "", url, len(records))
+        return found.result(data_list=True)
+    if "json" in ctype or head.startswith((b"{", b"[")):
+        listed = json_list(body, url)
+        if listed is None:
+            return None
+        items, found.data_paging = listed[0], list(listed[1])
+        for target, text in items:
+            found.add(target, text)
+        return found.result(data_list=True)
+    return None
+
+
+class _Found:
+    """Links of one page as they are found, sorted into links, paging and attachments."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.links: list[Link] = []
+        self.attachments: list[Link] = []
+        self.paging: list[str] = []
+        self.data_paging: list[str] = []
+        self.seen: set[str] = {url}
+
+    def anchors(self, tree: lxml.html.HtmlElement, base: str) -> None:
+        for anchor in tree.iter("a"):
+            href = anchor.get("href")
+            if not href or href.lstrip().lower().startswith(
+                    ("javascript:", "mailto:", "tel:", "#")):
+                continue
+            target = canonicalize(href, base)
+            if target is not None:
+                self.add(target, " ".join(anchor.text_content().split()))
+
+    def add(self, target: str, text: str) -> None:
+        if target in self.seen:
+            return
+        self.seen.add(target)
         if may_be_attachment(target, text):
-            attachments.append(Link(target, text))
-        elif _is_paging(target, url, text):
-            paging.append(target)
+            self.attachments.append(Link(target, text))
+        elif _is_paging(target, self.url, text):
+            self.paging.append(target)
         else:
-            links.append(Link(target, text))
-    return PageLinks(tuple(links), tuple(dict.fromkeys(paging)), tuple(attachments))
+            self.links.append(Link(target, text))
+
+    def result(self, data_list: bool = False) -> PageLinks:
+        data = tuple(dict.fromkeys(self.data_paging))
+        return PageLinks(tuple(self.links), tuple(dict.fromkeys(self.paging + list(data))),
+                         tuple(self.attachments), data_list=data_list, data_paging=data)
 
 
 def _base_url(tree: lxml.html.HtmlElement, url: str) -> str:

@@ -11,7 +11,6 @@ from lxml import etree
 
 from disclosure_search.errors import ExtractError
 from disclosure_search.extract.body import find_main, render_text, strip_boilerplate
-from disclosure_search.extract.categories import OTHER, normalize_category
 from disclosure_search.extract.links import find_attachments
 from disclosure_search.extract.metadata import (
     LabelPair,
@@ -20,6 +19,7 @@ from disclosure_search.extract.metadata import (
     inline_label_pattern,
     map_fields,
 )
+from disclosure_search.extract.page_hints import category_of, meta_content, script_fields
 from disclosure_search.models import Document, document_id
 from disclosure_search.vocabulary.dates import iter_dates, parse_date
 from disclosure_search.vocabulary.doc_numbers import looks_like_doc_number, normalize_doc_number
@@ -32,8 +32,6 @@ _DATE_META = ("pubdate", "publishdate", "firstpublishedtime", "article:published
               "dc.date", "dcterms.issued")  # fmt: skip
 _TITLE_META = ("articletitle", "og:title", "dc.title")
 _SITE_SUFFIX = re.compile(r"\s*[-_|｜—–]+\s*")
-_CRUMB = re.compile(r"crumb|position|location|dqwz|weizhi|currentpath|path", re.IGNORECASE)
-_CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|»|›|→|/|\\|&gt;)\s*")
 _GENERIC_DATE_LABELS = {"日期", "时间", "時間"}
 _MIN_BODY = 60
 # Labels too common in body text ("时间：1月24日至30日") to drop a line for.
@@ -49,16 +47,6 @@ MAX_DEPTH = 200
 #: Pages with more elements than this are refused before BeautifulSoup builds its tree (about
 #: 1 KB of memory per element). Real detail pages have a few thousand.
 MAX_ELEMENTS = 100_000
-
-
-def _meta(soup: BeautifulSoup, names: tuple[str, ...]) -> str:
-    wanted = {n.lower() for n in names}
-    for tag in soup.find_all("meta"):
-        key = str(tag.get("name") or tag.get("property") or "").lower()
-        content = clean_text(str(tag.get("content") or ""))
-        if key in wanted and content:
-            return content
-    return ""
 
 
 def page_shape(html: str) -> tuple[int, int]:
@@ -78,7 +66,7 @@ def page_shape(html: str) -> tuple[int, int]:
     return deepest, elements
 
 
-def _parse(html: str) -> BeautifulSoup:
+def parse_page(html: str) -> BeautifulSoup:
     """Parse ``html``; refuse pages too deep or too large to walk (ExtractError)."""
     depth, elements = page_shape(html)
     if depth > MAX_DEPTH:
@@ -98,7 +86,7 @@ def extract_metadata(html: str) -> dict[str, str]:
         e.g. {"index_number": "...", "agency": "...", "written_date": "2018-03-05", ...}
         with values as published.
     """
-    return map_fields(find_label_pairs(_parse(html)))
+    return map_fields(find_label_pairs(parse_page(html)))
 
 
 def _title_from_head(soup: BeautifulSoup) -> str:
@@ -120,15 +108,17 @@ def _heading(soup: BeautifulSoup, head_title: str) -> Tag | None:
     return h1[0] if h1 else None
 
 
-def _title(soup: BeautifulSoup, fields: dict[str, str]) -> tuple[str, Tag | None]:
+def _title(soup: BeautifulSoup, fields: dict[str, str],
+           script_title: str = "") -> tuple[str, Tag | None]:
+    """The title: meta, label, heading, a script variable (written by the script), <title>."""
     head_title = _title_from_head(soup)
-    heading = _heading(soup, head_title)
-    for value in (_meta(soup, _TITLE_META), fields.get("title", "")):
+    heading = _heading(soup, head_title or script_title)
+    for value in (meta_content(soup, _TITLE_META), fields.get("title", "")):
         if value:
             return value, heading
     if heading is not None:
         return clean_text(heading.get_text(" ")), heading
-    return head_title, None
+    return script_title or head_title, None
 
 
 def _date_near(heading: Tag | None, limit: int = 40) -> date | None:
@@ -150,41 +140,7 @@ def _published_date(
     generic = fields.get("published_date_label") in _GENERIC_DATE_LABELS
     if declared is not None and not generic:
         return declared
-    return parse_date(_meta(soup, _DATE_META)) or declared or _date_near(heading)
-
-
-def _breadcrumb(soup: BeautifulSoup) -> str:
-    for tag in soup.find_all(["div", "nav", "p", "span", "ul", "ol"]):
-        attrs = f"{' '.join(tag.get('class') or [])} {tag.get('id') or ''}"
-        text = clean_text(tag.get_text(" "))
-        if not (_CRUMB.search(attrs) or text.startswith("当前位置")) or len(text) > 200:
-            continue
-        parts = [p for p in _CRUMB_SPLIT.split(text.split("：", 1)[-1]) if p]
-        parts = [p for p in parts if p not in {"正文", "详情", "首页", "内容"}]
-        if parts:
-            return parts[-1]
-    return ""
-
-
-def _category(
-    soup: BeautifulSoup,
-    fields: dict[str, str],
-    url: str,
-    category_prefixes: tuple[tuple[str, str], ...],
-    fallback_category: str,
-) -> tuple[str, str]:
-    """(category, raw label): the page's own label, then URL prefix, column name, fallback."""
-    raw = fields.get("category", "")
-    if raw and normalize_category(raw) != OTHER:
-        return normalize_category(raw), raw
-    for prefix, category in sorted(category_prefixes, key=lambda p: len(p[0]), reverse=True):
-        if url.startswith(prefix):
-            return normalize_category(category), raw or category
-    for column in (_meta(soup, ("columnname",)), _breadcrumb(soup)):
-        if column and normalize_category(column) != OTHER:
-            return normalize_category(column), raw or column
-    fallback = normalize_category(fallback_category) if fallback_category else OTHER
-    return fallback, raw or fallback_category
+    return parse_date(meta_content(soup, _DATE_META)) or declared or _date_near(heading)
 
 
 def _topic(pairs: list[LabelPair]) -> str:
@@ -243,7 +199,7 @@ def _drop_metadata(main: Tag, labels: list[Tag], heading: Tag | None) -> None:
 def _is_detail(soup: BeautifulSoup, fields: dict[str, str], main: Tag | None, body: str) -> bool:
     """Detail pages declare an article or carry metadata; list pages are mostly dated links."""
     known = {"index_number", "agency", "written_date", "doc_number", "published_date"}
-    if _meta(soup, ("articletitle",)) or len(known & fields.keys()) >= 2:
+    if meta_content(soup, ("articletitle",)) or len(known & fields.keys()) >= 2:
         return True
     if main is None:
         return False
@@ -280,12 +236,17 @@ def extract_document(
         ExtractError: the page is nested deeper than :data:`MAX_DEPTH` or has more than
             :data:`MAX_ELEMENTS` elements.
     """
-    soup = _parse(html)
+    soup = parse_page(html)
     pairs = find_label_pairs(soup)
     fields = map_fields(pairs)
-    title, heading = _title(soup, fields)
+    script = script_fields(soup)
+    for name in ("published_date", "agency", "column"):  # what the page shows wins
+        if name in script:
+            fields.setdefault(name, script[name])
+    title, heading = _title(soup, fields, script.get("title", ""))
     published = _published_date(soup, fields, heading)
-    category, category_raw = _category(soup, fields, url, category_prefixes, fallback_category)
+    category, category_raw = category_of(soup, fields, url, category_prefixes,
+                                         fallback_category)
     attachments = find_attachments(soup, url)
     labels = [pair.element for pair in pairs if pair.element is not None]
     strip_boilerplate(soup)
@@ -308,7 +269,7 @@ def extract_document(
         doc_number=doc_number,
         doc_number_norm=normalize_doc_number(doc_number),
         index_number=fields.get("index_number", ""),
-        agency=fields.get("agency", "") or _meta(soup, ("contentsource", "author")),
+        agency=fields.get("agency", "") or meta_content(soup, ("contentsource", "author")),
         written_date=parse_date(fields.get("written_date")),
         published_date=published,
         validity=fields.get("validity", ""),

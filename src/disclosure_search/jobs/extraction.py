@@ -20,7 +20,7 @@ from dataclasses import replace
 from disclosure_search.archive.catalog import Catalog
 from disclosure_search.config import SourceSettings
 from disclosure_search.errors import ArchiveError, ExtractError, UnsupportedFileError
-from disclosure_search.extract.calls import attachment_text, page_document
+from disclosure_search.extract.calls import attachment_text, file_row_documents, page_document
 from disclosure_search.extract.links import attachments_from_links
 from disclosure_search.extract.worker import ExtractWorker, Stopped
 from disclosure_search.jobs.ledger import Ledger
@@ -68,7 +68,7 @@ def extract_pending(
         if worker.stop is not None and worker.stop.is_set():
             raise Stopped("extraction interrupted: the run was asked to stop")
         try:
-            doc = _document(catalog, source, capture, worker, failed)
+            docs = _documents(catalog, source, capture, worker, failed)
         except Stopped:
             raise
         except (ArchiveError, ExtractError) as exc:
@@ -81,23 +81,42 @@ def extract_pending(
             failed(capture.url, reason)
             ledger.done(capture, None, error=reason)
             continue
-        if doc is not None:
-            outcome = catalog.upsert_document(doc, capture.id)
+        for doc in docs:
+            outcome = catalog.upsert_document(doc, doc.capture_id)
             if outcome != "unchanged":
                 out.append((outcome, doc.id))
-        ledger.done(capture, doc.id if doc else None)
+        ledger.done(capture, docs[0].id if len(docs) == 1 else None)
         if on_step:
             on_step("extract", capture.url)
     return out
 
 
-def _document(catalog: Catalog, source: SourceSettings, capture: Capture, worker: ExtractWorker,
-              failed: Callable[[str, str], None]) -> Document | None:
+def _documents(catalog: Catalog, source: SourceSettings, capture: Capture,
+               worker: ExtractWorker, failed: Callable[[str, str], None]) -> list[Document]:
+    """The document of a detail page, or those a list holds as rows linking to files."""
     page = catalog.read_page(capture)
-    doc = page_document(page.body, page.header("Content-Type") or "", capture.url, source.id,
-                        source.categories, capture.charset)
-    if doc is None:
-        return None
+    ctype = page.header("Content-Type") or ""
+    doc = None
+    if capture.kind != "list":
+        doc = page_document(page.body, ctype, capture.url, source.id, source.categories,
+                            capture.charset)
+    if doc is not None:
+        return [_with_files(catalog, doc, capture, worker, failed)]
+    rows = file_row_documents(page.body, ctype, capture.url, source.id, source.categories,
+                              capture.charset)
+    out = []
+    for row in rows:
+        file_capture = catalog.latest_capture(row.url, ok_only=True)
+        if file_capture is None:
+            continue  # the file was never fetched (attachments off, out of scope)
+        read = (_attachment(catalog, att, worker, failed) for att in row.attachments)
+        out.append(replace(row, attachments=tuple(a for a in read if a is not None),
+                           capture_id=file_capture.id))
+    return out
+
+
+def _with_files(catalog: Catalog, doc: Document, capture: Capture, worker: ExtractWorker,
+                failed: Callable[[str, str], None]) -> Document:
     # the attachment links the crawler read in this capture (and fetched); an older
     # capture without a recorded reading keeps the extractor's own list
     recorded = catalog.capture_links(capture.id, "attachment")

@@ -22,12 +22,13 @@ CREATE TABLE extracted (
     (2, "extraction failures", "ALTER TABLE extracted ADD COLUMN error TEXT;"),
 )
 
-# The newest successful capture of each HTML page that may be a document, and the ledger's
+# The newest successful capture of each HTML page that may be a document or hold some (a list
+# whose rows link straight to files), and the ledger's
 # record of what was extracted from that URL, if anything.
 _PENDING = """
 SELECT c.id FROM captures c
 JOIN (SELECT url, MAX(id) AS id FROM captures
-      WHERE status = 200 AND truncated = 0 AND kind IN ('detail', 'other')
+      WHERE status = 200 AND truncated = 0 AND kind IN ('detail', 'other', 'list')
       GROUP BY url) latest ON latest.id = c.id
 LEFT JOIN extracted e ON e.url = c.url
 WHERE (e.sha256 IS NULL OR e.sha256 != c.sha256){source}

@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 from disclosure_search.sample_portal import editions, faults
 from disclosure_search.sample_portal.data import SITE_NAMES, PortalDocument, load_documents
 from disclosure_search.sample_portal.hanweb import CitySite
+from disclosure_search.sample_portal.layout_pages import LayoutSite
+from disclosure_search.sample_portal.layouts import LAYOUTS
 from disclosure_search.sample_portal.site import Response, build_view
 from disclosure_search.sample_portal.trs import BureauSite
 
@@ -78,12 +80,20 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._serve(head=True)
 
+    def do_POST(self) -> None:
+        """Form posts (Hanweb's jpage data proxy): the form joins the query, as a JSP reads it."""
+        length = int(self.headers.get("Content-Length") or 0)
+        form = self.rfile.read(min(length, 65536)).decode("utf-8", "replace") if length else ""
+        self._serve(head=False, form=form)
+
     def log_message(self, format: str, *args: object) -> None:
         logger.debug("%s %s", self.server.site_id, format % args)
 
-    def _serve(self, head: bool) -> None:
+    def _serve(self, head: bool, form: str = "") -> None:
         portal, site_id = self.server.portal, self.server.site_id
         split = urlsplit(self.path)
+        if form:
+            split = split._replace(query="&".join(filter(None, (split.query, form))))
         fault = portal.fault_state.which(split.path) if site_id == "kjj" else None
         if fault in ("reset", "huge"):
             self._socket_fault(fault, head)
@@ -160,13 +170,16 @@ class SamplePortal:
         host: interface to bind; loopback by default.
         ports: fixed ports per site (``{"kjj": 8001, "city": 8002}``); 0 = any free port.
         data_dir: a data folder written by the build tool (the bundled one by default).
+        layouts: also serve the layouts site (``layouts``: jpage data lists, a JSON list, a
+            table of files, meta-only pages; see :mod:`layouts`) on a third port.
     """
 
     def __init__(
         self, faults: frozenset[str] = frozenset(), edition: int = 0, scale: int = 1,
         slow_seconds: float = 3.0, host: str = "127.0.0.1", ports: dict[str, int] | None = None,
-        data_dir: Path | None = None,
+        data_dir: Path | None = None, layouts: bool = False,
     ) -> None:
+        self.sites = (*SITES, "layouts") if layouts else SITES
         self.fault_state = _fault_state(faults, slow_seconds)
         self.scale = scale
         self.host = host
@@ -192,13 +205,15 @@ class SamplePortal:
             "kjj": BureauSite(views["kjj"], faults.fault_links(self.fault_state.faults)),
             "city": CitySite(views["city"]),
         }
+        if "layouts" in self.sites:
+            sites["layouts"] = LayoutSite()
         with self._lock:
             self._views, self._sites, self.edition = views, sites, n
 
     def respond(self, site: str, path: str, query: str, fault: str | None = None) -> Response:
         """The response ``site`` gives for ``path`` (used by the HTTP handler)."""
         with self._lock:
-            renderer, view = self._sites[site], self._views[site]
+            renderer, view = self._sites[site], self._views.get(site)
         if fault:
             page = renderer.respond(self._fault_page_path(), "") or Response(404)
             resp = faults.simple_response(fault, path, self.fault_state, page)
@@ -207,7 +222,7 @@ class SamplePortal:
         resp = renderer.respond(path, query)
         if resp is not None:
             return resp
-        if view.dead.get(path) == 410:
+        if view is not None and view.dead.get(path) == 410:
             return Response(410, "<h1>410 Gone</h1><p>该信息已撤销。</p>".encode())
         return Response(404, "<h1>404 Not Found</h1><p>您访问的页面不存在。</p>".encode())
 
@@ -234,7 +249,7 @@ class SamplePortal:
 
     def start(self) -> None:
         """Bind both sites and serve them in daemon threads."""
-        for site in SITES:
+        for site in self.sites:
             server = _Server((self.host, self._ports.get(site, 0)), _Handler)
             server.portal, server.site_id = self, site
             thread = threading.Thread(target=server.serve_forever, name=f"sample-{site}",
@@ -257,8 +272,10 @@ class SamplePortal:
         name = host.decode() if isinstance(host, bytes) else host
         return f"http://{name}:{port}"
 
-    def start_url(self, site: str) -> str:
-        """Where a crawl of ``site`` starts."""
+    def start_url(self, site: str, layout: str | None = None) -> str:
+        """Where a crawl of ``site`` starts (of the ``layouts`` site: a layout's landing page)."""
+        if site == "layouts":
+            return self.base_url(site) + LAYOUTS[layout or "jpage"]
         return self.base_url(site) + START_PATHS[site]
 
     def listed_documents(self, site: str) -> list[ListedItem]:
@@ -303,12 +320,13 @@ def _fault_state(names: frozenset[str], slow_seconds: float) -> faults.FaultStat
 
 def serve_forever(host: str = "127.0.0.1", bureau_port: int = 8001, city_port: int = 8002,
                   edition: int = 0) -> None:
-    """Serve the bureau on ``bureau_port`` and the city portal on ``city_port`` until Ctrl-C."""
-    portal = SamplePortal(edition=edition, host=host,
-                          ports={"kjj": bureau_port, "city": city_port})
+    """Serve the bureau on ``bureau_port``, the city portal on ``city_port`` and the layouts
+    site on the port after it, until Ctrl-C."""
+    portal = SamplePortal(edition=edition, host=host, layouts=True,
+                          ports={"kjj": bureau_port, "city": city_port, "layouts": city_port + 1})
     portal.start()
-    logger.info("sample bureau at %s, city portal at %s", portal.start_url("kjj"),
-                portal.start_url("city"))
+    logger.info("sample bureau at %s, city portal at %s, more layouts at %s",
+                portal.start_url("kjj"), portal.start_url("city"), portal.base_url("layouts"))
     try:
         while True:
             time.sleep(3600)

@@ -1,0 +1,124 @@
+"""``sources probe URL``: its [[sources]] section, pasted unchanged, crawls each layout completely.
+
+Each layout of the sample portal's layouts site is probed from its landing page only; the
+section printed on stdout is appended to a config as it is, and a crawl with that config
+archives every item the layout lists. The preview on stderr shows documents with every field.
+Bad input (an unreachable URL, a file instead of a page, a budget out of range, not a URL)
+is a one-line message and exit status 2.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from disclosure_search import cli
+from disclosure_search.archive.catalog import Catalog
+from disclosure_search.config import load_settings
+from disclosure_search.sample_portal.layouts import LAYOUTS, items_of
+from disclosure_search.sample_portal.server import SamplePortal
+
+HEADER = 'data_dir = "data"\n[crawl]\nrequests_per_second = 200.0\n\n'
+FIELDS = ("title", "category", "doc_number", "index_number", "agency", "written_date",
+          "published_date", "validity", "topic", "body")
+
+
+@pytest.fixture(scope="module")
+def portal() -> Iterator[SamplePortal]:
+    with SamplePortal(layouts=True) as running:
+        yield running
+
+
+def probe(tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    config = tmp_path / "probe.toml"
+    config.write_text(HEADER, encoding="utf-8")
+    status = cli.main(["--config", str(config), "sources", "probe", *args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_the_suggested_section_pasted_unchanged_crawls_the_layout_completely(
+    portal: SamplePortal, layout: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = probe(tmp_path, capsys, portal.start_url("layouts", layout))
+    assert status == 0, err
+    assert out.count("[[sources]]") == 1 and "start_urls" in out
+    assert "preview of 5 documents" in err or "preview of" in err
+    for name in FIELDS:
+        assert f"    {name}" in err, name
+
+    config = tmp_path / "disclosure-search.toml"
+    config.write_text(HEADER + out, encoding="utf-8")
+    assert cli.main(["--config", str(config), "crawl", "--full"]) == 0
+    capsys.readouterr()
+    settings = load_settings(config)
+    (source,) = settings.sources
+    with Catalog.open(settings.catalog_path, readonly=True) as catalog:
+        paths = {"/" + d.url.split("/", 3)[3] for d in catalog.iter_documents(source.id)}
+    assert paths == {item.path for item in items_of(layout)}
+
+
+def test_the_section_names_how_lists_page_and_the_categories_of_columns(
+    portal: SamplePortal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, jpage, _ = probe(tmp_path, capsys, portal.start_url("layouts", "jpage"))
+    assert "jpage data store" in jpage and "dataproxy.jsp" in jpage
+    assert "政务信息" in jpage and "公告公示" in jpage
+    _, files, _ = probe(tmp_path, capsys, portal.start_url("layouts", "files"))
+    assert "createPageHTML" in files
+    base = portal.base_url("layouts")
+    assert f'"{base}/xxgk/wjxz/" = "其他文件"' in files
+    _, json_list, _ = probe(tmp_path, capsys, portal.start_url("layouts", "json"))
+    assert "/api/xxgk/list" in json_list and "charset: " in json_list
+
+
+def test_the_page_budget_is_kept(
+    portal: SamplePortal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = len(portal.request_log)
+    status, out, _ = probe(tmp_path, capsys, portal.start_url("layouts", "jpage"),
+                           "--max-pages", "4")
+    asked = [p for p, *_ in portal.request_log[before:] if p != "/robots.txt"]
+    assert len(asked) <= 4
+    assert "stopped at the page budget" in out
+    assert status in (0, 1)
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--max-pages", "0"], "--max-pages must be between 1 and 1000"),
+    (["--max-pages", "1001"], "--max-pages must be between 1 and 1000"),
+])
+def test_a_budget_out_of_range_is_refused(
+    portal: SamplePortal, args: list[str], message: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = probe(tmp_path, capsys, portal.start_url("layouts", "jpage"), *args)
+    assert status == 2 and message in err and out == ""
+    assert "Traceback" not in err
+
+
+def test_bad_urls_are_refused_with_a_clear_message(
+    portal: SamplePortal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pdf = portal.base_url("layouts") + items_of("files")[0].path
+    cases = {
+        f"http://127.0.0.1:{_closed_port()}/xxgk/": "cannot reach",
+        pdf: "is not an HTML page",
+        "ftp://example.org/xxgk/": "is not an http(s) URL",
+        portal.base_url("layouts") + "/no/such/page.html": "HTTP 404",
+    }
+    for url, message in cases.items():
+        status, out, err = probe(tmp_path, capsys, url)
+        assert status == 2, (url, err)
+        assert message in err and "Traceback" not in err, err
+        assert out == ""
