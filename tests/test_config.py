@@ -89,10 +89,10 @@ def test_missing_config_file_says_what_to_do(tmp_path: Path) -> None:
 def test_every_setting_has_help_and_is_documented_in_the_readme() -> None:
     from dataclasses import fields
 
-    from disclosure_search.config import CrawlSettings, WebSettings
+    from disclosure_search.config import CrawlSettings, IndexSettings, WebSettings
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    for section, cls in (("crawl", CrawlSettings), ("web", WebSettings)):
+    for section, cls in (("crawl", CrawlSettings), ("web", WebSettings), ("index", IndexSettings)):
         for f in fields(cls):
             assert f.metadata.get("help"), f"{section}.{f.name} has no help text"
             assert f"`{section}.{f.name}`" in readme, f"{section}.{f.name} missing from README"
@@ -126,3 +126,18 @@ def test_agencies_table_gives_one_name_to_every_spelling(tmp_path: Path) -> None
 def test_bad_agencies_table_names_key_and_line(tmp_path: Path, table: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_settings(write(tmp_path, table + "\n"), environ={})
+
+
+def test_index_section_chooses_the_engine_and_is_checked(tmp_path: Path) -> None:
+    assert load_settings(write(tmp_path, GOOD), environ={}).index.backend == "whoosh"
+    cluster = '\n[index]\nbackend = "elasticsearch"\nhosts = ["http://127.0.0.1:9200"]\n'
+    settings = load_settings(write(tmp_path, GOOD + cluster), environ={})
+    assert (settings.index.backend, settings.index.hosts) == (
+        "elasticsearch", ("http://127.0.0.1:9200",))
+    env = {"DISCLOSURE_SEARCH_INDEX_HOSTS": "http://127.0.0.1:1,http://127.0.0.1:2"}
+    assert load_settings(write(tmp_path, GOOD), environ=env).index.hosts == (
+        "http://127.0.0.1:1", "http://127.0.0.1:2")
+    for bad, key in (('backend = "solr"', "index.backend"), ('hosts = ["9200"]', "index.hosts"),
+                     ('name = "Has Spaces"', "index.name")):
+        with pytest.raises(ConfigError, match=rf"line 2: {key}"):
+            load_settings(write(tmp_path, f"[index]\n{bad}\n"), environ={})

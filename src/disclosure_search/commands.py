@@ -124,10 +124,10 @@ def search(args: argparse.Namespace, settings: Settings) -> int:
     )
     if query.date_from and query.date_to and query.date_from > query.date_to:
         raise UsageError("--from is after --to")
-    if not settings.index_dir.exists():
+    if settings.index.backend == "whoosh" and not settings.index_dir.exists():
         raise DisclosureSearchError(f"no index at {settings.index_dir}; run "
                                     "`disclosure-search crawl` first")
-    backend = open_backend(settings.index_dir)
+    backend = open_backend(settings.index_dir, config=settings.index)
     try:
         result = backend.search(query)
     except QueryError as exc:

@@ -91,6 +91,22 @@ class WebSettings:
 
 
 @dataclass(frozen=True)
+class IndexSettings:
+    """Which search engine holds the index (``[index]``): the embedded one or a cluster."""
+
+    backend: str = _setting("whoosh", "`whoosh` (embedded, in `data_dir`) or `elasticsearch`")
+    hosts: tuple[str, ...] = _setting(("http://127.0.0.1:9200",),
+                                      "Elasticsearch node URLs (backend `elasticsearch`)")
+    name: str = _setting("disclosure-search", "Elasticsearch alias searched; each rebuild "
+                         "writes a new index behind it")
+    shards: int = _setting(1, "primary shards of a new Elasticsearch index")
+    replicas: int = _setting(1, "replicas of each shard (0 on a one-node cluster)")
+
+
+BACKENDS = ("whoosh", "elasticsearch")
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable, resolved to absolute paths and typed values."""
 
@@ -98,6 +114,7 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    index: IndexSettings = field(default_factory=IndexSettings)
     sources: tuple[SourceSettings, ...] = ()
     #: ``[agencies]``: (spelling as published, name to show) pairs; see :meth:`agency_name`.
     agencies: tuple[tuple[str, str], ...] = ()
@@ -144,7 +161,8 @@ class Settings:
         raise ConfigError(f"unknown source {source_id!r} (known: {known})")
 
 
-_TOP_KEYS = {"data_dir", "timezone", "crawl", "web", "sources", "agencies"}
+_TOP_KEYS = {"data_dir", "timezone", "crawl", "web", "index", "sources", "agencies"}
+_SECTIONS = {"crawl", "web", "index"}
 _SOURCE_KEYS = {
     "id",
     "name",
@@ -214,7 +232,7 @@ def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
             continue
         name = key[len(ENV_PREFIX) :].lower()
         section, _, rest = name.partition("_")
-        if section in {"crawl", "web"} and rest:
+        if section in _SECTIONS and rest:
             out[f"{section}.{rest}"] = value
         else:
             out[name] = value
@@ -231,7 +249,7 @@ def _apply_overrides(settings: Settings, flat: dict[str, Any], base: Path) -> Se
                 settings = replace(settings, timezone=_check_tz(str(value), dotted))
             continue
         target = getattr(settings, section, None)
-        if section not in {"crawl", "web"} or target is None:
+        if section not in _SECTIONS or target is None:
             continue
         settings = replace(settings, **{section: _coerce_into(target, name, value, dotted)})
     return settings
@@ -250,6 +268,8 @@ def _coerce_into(target: Any, name: str, value: Any, where: str) -> Any:
             coerced = int(value)
         elif kind == "float":
             coerced = float(value)
+        elif kind.startswith("tuple"):
+            coerced = tuple(part.strip() for part in str(value).split(",") if part.strip())
         else:
             coerced = str(value)
     except (TypeError, ValueError):
@@ -326,6 +346,7 @@ class _Parser:
             raise self.fail("timezone", str(exc).split(": ", 1)[1]) from None
         crawl = self.section(raw.get("crawl", {}), CrawlSettings(), "crawl")
         web = self.section(raw.get("web", {}), WebSettings(), "web")
+        index = self.index(raw.get("index", {}))
         self.check_cron(crawl.schedule)
         sources = raw.get("sources", [])
         if not isinstance(sources, list):
@@ -340,6 +361,7 @@ class _Parser:
             timezone=timezone,
             crawl=crawl,
             web=web,
+            index=index,
             sources=parsed,
             agencies=self.agencies(raw.get("agencies", {})),
         )
@@ -374,6 +396,22 @@ class _Parser:
                 raise self.fail(f"{name}.{key}", f"unknown key (known: {known})", name)
             values[key] = self.typed(f"{name}.{key}", value, types[key], name)
         return replace(default, **values)
+
+    def index(self, raw: Any) -> IndexSettings:
+        hosts = raw.get("hosts") if isinstance(raw, dict) else None
+        if hosts is not None:
+            if not isinstance(hosts, list) or not hosts or not all(
+                    isinstance(h, str) and urlsplit(h).scheme in {"http", "https"} for h in hosts):
+                raise self.fail("index.hosts", "must be a list of http(s) URLs", "index")
+            raw = {**raw, "hosts": tuple(hosts)}
+        index = self.section(raw, IndexSettings(), "index")
+        if index.backend not in BACKENDS:
+            raise self.fail("index.backend", f"must be one of {', '.join(BACKENDS)}", "index")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,100}", index.name):
+            raise self.fail("index.name", "lower-case letters, digits, _ or -", "index")
+        if index.shards < 1:
+            raise self.fail("index.shards", "must be 1 or more", "index")
+        return index
 
     def typed(self, key: str, value: Any, kind: str, table: str | None) -> Any:
         ok = {

@@ -35,7 +35,7 @@ _POLL_S = 0.2
 
 
 class Stopped(DisclosureSearchError):
-    """Extraction was interrupted because the run was asked to stop (not a failure of the item)."""
+    """The run was asked to stop (extraction or an index rebuild; not a failure of the item)."""
 
 
 class ExtractWorker:

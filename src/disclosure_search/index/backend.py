@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
+from disclosure_search.config import IndexSettings
 from disclosure_search.models import Document, IndexStats, SearchQuery, SearchResult
 
 
@@ -14,6 +15,14 @@ class SearchBackend(Protocol):
 
     def upsert(self, docs: Iterable[Document]) -> int:
         """Add documents or replace those with the same id; commit; return how many."""
+        ...
+
+    def rebuild(self, docs: Iterable[Document]) -> int:
+        """Replace the whole index by ``docs``; return how many were written.
+
+        Where the engine allows (Elasticsearch), searches answer from the old index until
+        the new one is complete, and a failed rebuild leaves the old one serving.
+        """
         ...
 
     def delete(self, ids: Iterable[str]) -> int:
@@ -49,12 +58,17 @@ class SearchBackend(Protocol):
         ...
 
 
-def open_backend(index_dir: Path, *, writable: bool = False) -> SearchBackend:
-    """Open (or, when writable, create) the search index in ``index_dir``.
+def open_backend(
+    index_dir: Path, *, writable: bool = False, config: IndexSettings | None = None
+) -> SearchBackend:
+    """Open (or, when writable, create) the search index the config names.
 
     Args:
-        index_dir: the index folder, normally ``data_dir / "index"``.
-        writable: open for writing; only one writer at a time (others get SearchIndexError).
+        index_dir: the embedded index's folder, normally ``data_dir / "index"``.
+        writable: open for writing; only one Whoosh writer at a time (others get
+            SearchIndexError).
+        config: the ``[index]`` settings; ``backend = "elasticsearch"`` opens the alias
+            ``name`` on ``hosts`` instead of ``index_dir``. None means the embedded default.
 
     Returns:
         A backend; call ``close()`` when done.
@@ -62,6 +76,10 @@ def open_backend(index_dir: Path, *, writable: bool = False) -> SearchBackend:
     Raises:
         SearchIndexError: there is no index to read, or it cannot be opened.
     """
+    if config is not None and config.backend == "elasticsearch":
+        from disclosure_search.index.es_backend import ElasticsearchBackend
+
+        return ElasticsearchBackend(config, writable=writable)
     from disclosure_search.index.whoosh_backend import WhooshBackend
 
     return WhooshBackend(Path(index_dir), writable=writable)

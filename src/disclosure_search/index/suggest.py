@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from whoosh import query as wq
@@ -25,6 +25,27 @@ class _Engine(Protocol):
     def rank(self, query: wq.Query, candidates: int, limit: int) -> list[tuple[int, float]]: ...
 
 
+def title_grams(text: str) -> list[str]:
+    """Return the bigrams to find titles like ``text`` by; [] when ``text`` gets no suggestion."""
+    folded = fold(text.strip())
+    if len(folded) < MIN_CHARS or '"' in folded or ":" in folded:
+        return []
+    return list(dict.fromkeys(bigrams(folded)))
+
+
+def closest_title(text: str, titles: Iterable[str]) -> str | None:
+    """Return the title of ``titles`` most like ``text`` when alike enough and not ``text``."""
+    folded = fold(text.strip())
+    best: tuple[float, str] | None = None
+    for title in titles:
+        ratio = difflib.SequenceMatcher(None, folded, fold(title)).ratio()
+        if best is None or ratio > best[0]:
+            best = (ratio, title)
+    if best is None or best[0] < MIN_RATIO or fold(best[1]) == folded:
+        return None
+    return best[1]
+
+
 def suggest_title(engine: _Engine, stored_title: Callable[[int], str], text: str) -> str | None:
     """Return the indexed title ``text`` was probably meant to be, or None.
 
@@ -36,20 +57,10 @@ def suggest_title(engine: _Engine, stored_title: Callable[[int], str], text: str
         stored_title: a callable docnum -> stored title.
         text: the query as typed.
     """
-    folded = fold(text.strip())
-    if len(folded) < MIN_CHARS or '"' in folded or ":" in folded:
-        return None
-    grams = list(dict.fromkeys(bigrams(folded)))
+    grams = title_grams(text)
     if not grams:
         return None
     query = wq.Or([wq.Term("title_grams", g) for g in grams])
     matched = engine.docs(query)
-    best: tuple[float, str] | None = None
-    for docnum, _score in engine.rank(query, matched, CANDIDATES):
-        title = stored_title(docnum)
-        ratio = difflib.SequenceMatcher(None, folded, fold(title)).ratio()
-        if best is None or ratio > best[0]:
-            best = (ratio, title)
-    if best is None or best[0] < MIN_RATIO or fold(best[1]) == folded:
-        return None
-    return best[1]
+    ranked = engine.rank(query, matched, CANDIDATES)
+    return closest_title(text, (stored_title(docnum) for docnum, _ in ranked))

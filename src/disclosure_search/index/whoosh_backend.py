@@ -25,12 +25,12 @@ from disclosure_search.index import compile as qc
 from disclosure_search.index.bitsets import from_bits
 from disclosure_search.index.bulk import write_segments
 from disclosure_search.index.engine import Engine, SplitCodec
+from disclosure_search.index.hits import hit
 from disclosure_search.index.query import as_any, parse
 from disclosure_search.index.schema import (
     SCHEMA_VERSION,
     build_schema,
     document_fields,
-    number_date,
 )
 from disclosure_search.index.suggest import suggest_title
 from disclosure_search.models import Document, IndexStats, SearchHit, SearchQuery, SearchResult
@@ -223,6 +223,11 @@ class WhooshBackend:
                     parent.cancel()
                 raise
 
+    def rebuild(self, docs: Iterable[Document]) -> int:
+        """Empty the index and fill it with ``docs`` (readers see the empty index meanwhile)."""
+        self.clear()
+        return self.upsert(docs)
+
     def delete(self, ids: Iterable[str]) -> int:
         """Remove documents by id and commit; return how many were in the index."""
         wanted = set(ids)
@@ -337,7 +342,7 @@ class WhooshBackend:
     ) -> tuple[SearchHit, ...]:
         pattern = snippets.term_pattern(qc.highlight_terms(tree)) if query.snippets else None
         return tuple(
-            _hit(searcher.stored_fields(docnum), score, pattern, query.snippets)
+            hit(searcher.stored_fields(docnum), score, pattern, query.snippets)
             for docnum, score in top
         )
 
@@ -347,35 +352,6 @@ class WhooshBackend:
             self._retired.close()
         self._searcher.close()
         self._index.close()
-
-
-def _hit(
-    stored: dict[str, Any], score: float | None, pattern: Any, with_snippet: bool
-) -> SearchHit:
-    title = stored.get("title", "")
-    first_seen = stored.get("first_seen") or None
-    snippet = ""
-    if with_snippet:
-        # not the title: the result list shows it already, marked
-        texts = (stored.get("excerpt", ""), stored.get("attachment_excerpt", ""))
-        snippet = snippets.snippet(texts, pattern)
-    return SearchHit(
-        id=stored["id"],
-        title=title,
-        url=stored.get("url", ""),
-        source=stored.get("source", ""),
-        category=stored.get("category", ""),
-        doc_number=stored.get("doc_number", ""),
-        agency=stored.get("agency", ""),
-        published_date=number_date(stored.get("published")),
-        written_date=number_date(stored.get("written")),
-        validity=stored.get("validity", ""),
-        topic=stored.get("topic_raw", ""),
-        first_seen=datetime.fromisoformat(first_seen) if first_seen else None,
-        snippet=snippet,
-        score=float(score or 0.0),
-        title_html=snippets.highlight_all(title, pattern),
-    )
 
 
 def _codec() -> W3Codec:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from disclosure_search.archive.catalog import Catalog
 from disclosure_search.config import Settings
 from disclosure_search.errors import LockedError
+from disclosure_search.extract.worker import Stopped
 from disclosure_search.index.backend import SearchBackend, open_backend
 from disclosure_search.jobs.lock import crawl_lock
 from disclosure_search.models import Document
@@ -88,7 +89,7 @@ def catch_up_settings(settings: Settings) -> CatchUp | None:
     try:
         with crawl_lock(settings.data_dir, wait_s=0), Catalog.open(
                 settings.catalog_path, archive_dir=settings.archive_dir) as catalog:
-            backend = open_backend(settings.index_dir, writable=True)
+            backend = open_backend(settings.index_dir, writable=True, config=settings.index)
             try:
                 return catch_up(catalog, backend, agency_name=settings.agency_name)
             finally:
@@ -107,23 +108,53 @@ def index_documents(catalog: Catalog, backend: SearchBackend, ids: Iterable[str]
     Documents go to the backend in large batches: one commit each, and a batch into an empty
     index lets the backend build with every core. ``agency_name`` gives the one name of an
     agency spelled several ways (the ``[agencies]`` table); the catalog keeps the spelling.
+    A set ``stop`` ends it before the next batch (what is committed stays).
     """
     pending: list[Document] = []
     written = 0
+    try:
+        for doc in _documents(catalog, ids, on_step, agency_name, stop):
+            pending.append(doc)
+            if len(pending) >= batch:
+                written += backend.upsert(pending)
+                pending.clear()
+    except Stopped:
+        return written
+    if pending:
+        written += backend.upsert(pending)
+    return written
+
+
+def rebuild(catalog: Catalog, backend: SearchBackend, on_step: StepCallback | None = None,
+            agency_name: Callable[[str], str] | None = None,
+            stop: threading.Event | None = None) -> int:
+    """Replace the whole index by the catalog's documents; return how many were written.
+
+    On Elasticsearch the new index replaces the old one only once complete (searches answer
+    from the old one meanwhile, a failed or stopped rebuild leaves it serving); the embedded
+    index is emptied first and refilled. Either way the next catch-up finishes what a kill
+    or ``stop`` (raised as :class:`Stopped`) left undone.
+    """
+    return backend.rebuild(_documents(catalog, sorted(catalog.fingerprints()), on_step,
+                                      agency_name, stop))
+
+
+def _documents(catalog: Catalog, ids: Iterable[str], on_step: StepCallback | None,
+               agency_name: Callable[[str], str] | None,
+               stop: threading.Event | None) -> Iterator[Document]:
+    """Yield the catalog's current state of ``ids`` (those it still has), agencies named.
+
+    Raises:
+        Stopped: ``stop`` was set.
+    """
     for doc_id in ids:
         if stop is not None and stop.is_set():
-            return written
+            raise Stopped("stopped")
         doc = catalog.document(doc_id)
         if doc is None:
             continue
         if agency_name is not None and doc.agency:
             doc = replace(doc, agency=agency_name(doc.agency))
-        pending.append(doc)
         if on_step:
             on_step("index", doc.url)
-        if len(pending) >= batch:
-            written += backend.upsert(pending)
-            pending.clear()
-    if pending:
-        written += backend.upsert(pending)
-    return written
+        yield doc

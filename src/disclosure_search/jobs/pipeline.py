@@ -15,9 +15,9 @@ from disclosure_search.config import Settings, SourceSettings
 from disclosure_search.crawl.contracts import CrawlEvent, CrawlStats
 from disclosure_search.extract.worker import ExtractWorker, Stopped
 from disclosure_search.index.backend import open_backend
+from disclosure_search.jobs import index_sync
 from disclosure_search.jobs.crawl_pass import crawl_into_archive
 from disclosure_search.jobs.extraction import StepCallback, extract_pending
-from disclosure_search.jobs.index_sync import catch_up
 from disclosure_search.jobs.ledger import Ledger
 
 log = logging.getLogger(__name__)
@@ -137,14 +137,19 @@ def _worker(settings: Settings, stop: threading.Event | None) -> ExtractWorker:
 
 
 def _catch_up(settings: Settings, catalog: Catalog, on_step: StepCallback | None,
-              clear: bool = False, stop: threading.Event | None = None) -> int:
-    """Bring the index to the catalog's state (emptied first when ``clear``); return writes."""
-    backend = open_backend(settings.index_dir, writable=True)
+              rebuild: bool = False, stop: threading.Event | None = None) -> int:
+    """Bring the index to the catalog's state (rebuilt whole when ``rebuild``); return writes.
+
+    Raises:
+        Stopped: ``stop`` was set during a rebuild.
+    """
+    backend = open_backend(settings.index_dir, writable=True, config=settings.index)
     try:
-        if clear:
-            backend.clear()
-        return catch_up(catalog, backend, on_step, agency_name=settings.agency_name,
-                        stop=stop).indexed
+        if rebuild:
+            return index_sync.rebuild(catalog, backend, on_step,
+                                      agency_name=settings.agency_name, stop=stop)
+        return index_sync.catch_up(catalog, backend, on_step, agency_name=settings.agency_name,
+                                   stop=stop).indexed
     finally:
         backend.close()
 
@@ -172,8 +177,9 @@ def reindex(settings: Settings, on_step: StepCallback | None = None,
     """Rebuild documents and the index from the archive alone (no network).
 
     The extraction ledger is cleared so every archived page is extracted again with the
-    current extractor (same budgets as a crawl); the index is emptied and refilled from the
-    catalog. Killed part-way, the next crawl or ``serve`` start completes the index.
+    current extractor (same budgets as a crawl); the index is rebuilt from the catalog (on
+    Elasticsearch into a new index that replaces the old one only when complete). Killed
+    part-way, the next crawl or ``serve`` start completes the index.
     """
     started = time.monotonic()
     report = CrawlReport(run_id=0, status="finished")
@@ -185,7 +191,7 @@ def reindex(settings: Settings, on_step: StepCallback | None = None,
                     changed = extract_pending(catalog, source, worker,
                                               failures=report.extract_failures, on_step=on_step)
                     report.documents[source.id] = Counter(outcome for outcome, _ in changed)
-            report.indexed = _catch_up(settings, catalog, on_step, clear=True, stop=stop)
+            report.indexed = _catch_up(settings, catalog, on_step, rebuild=True, stop=stop)
         except Stopped:
             pass
         if stop is not None and stop.is_set():

@@ -101,7 +101,7 @@ def _index_check(settings: Settings, catalog: Catalog) -> Check:
     count = len(catalog.fingerprints())
     name = "documents indexed as the catalog holds them"
     try:
-        backend = open_backend(settings.index_dir)
+        backend = open_backend(settings.index_dir, config=settings.index)
     except SearchIndexError as exc:
         return Check(name, count, None, None, max(count, 1), "run `disclosure-search reindex`",
                      (str(exc),))

@@ -136,12 +136,12 @@ class Resources:
         from disclosure_search.index.backend import open_backend
 
         index_dir = self.settings.index_dir
-        if not index_dir.exists():
+        if self.settings.index.backend == "whoosh" and not index_dir.exists():
             raise SearchIndexError(
                 f"search index {index_dir} does not exist yet; "
                 "run 'disclosure-search crawl' or 'disclosure-search reindex' first"
             )
-        return open_backend(index_dir, writable=False)
+        return open_backend(index_dir, writable=False, config=self.settings.index)
 
     def _open_catalog(self) -> Catalog:
         from disclosure_search.archive.catalog import Catalog
