@@ -279,11 +279,12 @@ def test_rebuild_swaps_in_a_complete_index_and_searches_answer_meanwhile(engine:
 
     def fresh() -> Iterator[Document]:
         for doc in DOCS[:2]:
-            seen_during.append(reader.search(SearchQuery(per_page=1)).total)
+            if engine.name == "elasticsearch":  # Whoosh empties its index first, in place
+                seen_during.append(reader.search(SearchQuery(per_page=1)).total)
             yield replace(doc, title=f"重建后的{doc.title}")
 
     assert writer.rebuild(fresh()) == 2
-    if engine.name == "elasticsearch":  # Whoosh empties its index first, in place
+    if engine.name == "elasticsearch":
         assert seen_during == [len(DOCS), len(DOCS)]
     assert reader.refresh() is True
     assert reader.ids() == {"d01", "d02"}
