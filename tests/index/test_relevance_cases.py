@@ -1,13 +1,13 @@
-"""Pinned relevance cases from the evaluation set: sub-words, script, 文号 variants, phrases."""
+"""Pinned relevance cases on both engines: sub-words, script, 文号 variants, phrases."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from disclosure_search.index.backend import SearchBackend, open_backend
+from conftest import Engine
+from disclosure_search.index.backend import SearchBackend
 from disclosure_search.models import Document, SearchQuery, document_id
 
 # Real titles and sentences from the sample portal, cut short.
@@ -28,8 +28,8 @@ _DOCS = [
 
 
 @pytest.fixture(scope="module")
-def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchBackend]:
-    opened = open_backend(Path(tmp_path_factory.mktemp("relevance")), writable=True)
+def backend(module_engine: Engine) -> Iterator[SearchBackend]:
+    opened = module_engine.open(writable=True)
     opened.upsert(
         Document(id=document_id(f"https://x.example.gov.cn/{key}.html"), source="kjj",
                  url=f"https://x.example.gov.cn/{key}.html", title=title, body=body,
