@@ -7,7 +7,7 @@ import importlib
 import sys
 
 BENCHMARKS: list[str] = ["index_build", "query_latency", "web_load", "nightly_crawl", "relevance",
-                         "guards"]
+                         "guards", "es_cluster", "es_relevance"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.relevance.build import QUERIES_FILE, portal_url
+from disclosure_search.config import IndexSettings
 from disclosure_search.models import Document, SearchQuery, document_id
 
 RESULTS_FILE = Path(__file__).with_name("RESULTS.md")
@@ -80,12 +81,15 @@ def _quiet_jieba() -> None:
     jieba.setLogLevel(60)  # its INFO lines would interleave with the table
 
 
-def ours(index_dir: Path, docs: list[Document]) -> tuple[Searcher, list[float], Callable[[], None]]:
-    """Index ``docs`` with the project's backend; return a search function and its timings."""
+def ours(
+    index_dir: Path, docs: list[Document], config: IndexSettings | None = None
+) -> tuple[Searcher, list[float], Callable[[], None]]:
+    """Index ``docs`` with the project's backend (``config``: another engine); return a search
+    function and its timings."""
     from disclosure_search.index.backend import open_backend
 
-    backend = open_backend(index_dir, writable=True)
-    backend.upsert(docs)
+    backend = open_backend(index_dir, writable=True, config=config)
+    backend.rebuild(docs)
     times: list[float] = []
 
     def search(text: str) -> list[str]:

@@ -72,6 +72,8 @@ class CrawlSettings:
                                         "extract before it is recorded as failed")
     extract_memory_mb: int = _setting(512, "address space (MiB) of the extraction process; a "
                                       "file needing more is recorded as failed")
+    sources_at_once: int = _setting(1, "sources crawled at the same time (each host keeps its "
+                                    "own rate, each source its robots.txt)")
 
 
 @dataclass(frozen=True)

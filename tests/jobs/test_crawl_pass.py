@@ -100,3 +100,31 @@ def test_kill_9_mid_crawl_leaves_an_archive_the_next_run_continues(
         assert statuses == ["finished", "interrupted"]  # the killed run never finished
         known = {c.url for c in catalog.html_captures()}
         assert {site.url(d) for d in details} <= known
+
+
+def test_sources_at_once_crawl_side_by_side_into_one_sound_archive(
+    site: Site, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    with Site().running() as other:
+        for served in (site, other):
+            trs_site(served, pages=2, per_page=3)
+            for path, route in list(served.routes.items()):
+                if path.endswith(".html") and not callable(route):
+                    served.routes[path] = replace(route, delay=0.15)  # a slow portal each
+        sources = tuple(
+            SourceSettings(id=sid, name=sid, start_urls=(served.url("/xxgk/tzgg/index.html"),))
+            for sid, served in (("kjj", site), ("city", other))
+        )
+        settings = Settings(data_dir=tmp_path, sources=sources,
+                            crawl=replace(CRAWL, sources_at_once=2))
+        result = crawl_into_archive(settings)
+    assert result.status == "finished"
+    assert result.stats["kjj"].new == result.stats["city"].new == 2 + 6
+    first_city = min(r.at for r in other.log)
+    last_kjj = max(r.at for r in site.log)
+    assert first_city < last_kjj  # the second portal did not wait for the first to finish
+    assert assert_archive_sound(tmp_path) == 2 * (1 + 2 + 6)
+    with Catalog.open(settings.catalog_path) as catalog:
+        assert set(catalog.runs()[0].counts) == {"kjj", "city"}  # health per source

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from pathlib import Path
 
 from disclosure_search.archive.catalog import Catalog
@@ -26,6 +27,7 @@ class ArchiveSink:
         self.writer = writer
         self.catalog = catalog
         self.run_id = run_id
+        self._lock = threading.Lock()  # sources crawled at once share one WARC file
 
     @classmethod
     def open(cls, settings: Settings, run_id: int | None = None,
@@ -49,10 +51,12 @@ class ArchiveSink:
         """Archive one exchange and catalogue it (with what the crawler read in it); say
         whether its payload is new for the URL."""
         sha = hashlib.sha256(page.body).hexdigest()
-        previous = self.catalog.latest_capture(page.url, ok_only=True)
-        ref = self.catalog.payload_ref(sha) if page.body else None
-        location = self.writer.write(page, revisit_of=ref)
-        capture = self.catalog.record_capture(page, location, kind, source, self.run_id, reading)
+        with self._lock:
+            previous = self.catalog.latest_capture(page.url, ok_only=True)
+            ref = self.catalog.payload_ref(sha) if page.body else None
+            location = self.writer.write(page, revisit_of=ref)
+            capture = self.catalog.record_capture(page, location, kind, source, self.run_id,
+                                                      reading)
         outcome: Outcome
         if page.status == 304 or (previous is not None and previous.sha256 == sha):
             outcome = "unchanged"

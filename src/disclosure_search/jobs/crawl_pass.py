@@ -11,6 +11,7 @@ import logging
 import sys
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -51,6 +52,8 @@ def crawl_into_archive(
     so no other crawl can be running. An incremental pass revalidates every known, not
     removed document of a source with a conditional GET besides walking its newest list pages;
     after a pass that did not finish it walks every list page, so it continues that pass.
+    Up to ``crawl.sources_at_once`` sources are crawled at the same time, each with its own
+    robots.txt and every host with its own rate, into one WARC file and one run.
     """
     chosen = tuple(sources if sources is not None else settings.sources)
     stop = stop or threading.Event()
@@ -62,28 +65,33 @@ def crawl_into_archive(
     result = RunResult(run_id, "running")
     fetcher = Fetcher(settings.crawl, rate=RateLimiter(settings.crawl.requests_per_second),
                       stop=stop)
+    def crawl_one(source: SourceSettings) -> CrawlStats | None:
+        if stop.is_set():
+            return None
+        cat.ensure_source(source.id, source.name)
+        revisit = () if full else revalidation_share(
+            cat.document_urls(source.id), settings.crawl.revalidate_days,
+            datetime.now(settings.tz).date())
+        crawl_settings = settings.crawl
+        if not full and _resuming(cat, run_id, source.id):
+            # the previous pass stopped part-way: items deep in the lists may never have
+            # been fetched, so walk every list page this time
+            log.info("%s: previous run did not finish; walking every list page", source.id)
+            crawl_settings = replace(crawl_settings, known_streak=sys.maxsize)
+        crawler = Crawler(crawl_settings, source, sink, sink, full=full,
+                          on_progress=on_progress, stop=stop, fetcher=fetcher, revisit=revisit)
+        return crawler.run()
+
     try:
         with ArchiveSink.open(settings, run_id, catalog=cat) as sink:
-            for source in chosen:
-                cat.ensure_source(source.id, source.name)
-                revisit = () if full else revalidation_share(
-                    cat.document_urls(source.id), settings.crawl.revalidate_days,
-                    datetime.now(settings.tz).date())
-                crawl_settings = settings.crawl
-                if not full and _resuming(cat, run_id, source.id):
-                    # the previous pass stopped part-way: items deep in the lists may never
-                    # have been fetched, so walk every list page this time
-                    log.info("%s: previous run did not finish; walking every list page",
-                             source.id)
-                    crawl_settings = replace(crawl_settings, known_streak=sys.maxsize)
-                crawler = Crawler(crawl_settings, source, sink, sink, full=full,
-                                  on_progress=on_progress, stop=stop, fetcher=fetcher,
-                                  revisit=revisit)
-                result.stats[source.id] = crawler.run()
-                if stop.is_set():
-                    break
+            at_once = max(1, min(settings.crawl.sources_at_once, len(chosen)))
+            with ThreadPoolExecutor(at_once, thread_name_prefix="source") as pool:
+                for source, stats in zip(chosen, pool.map(crawl_one, chosen), strict=True):
+                    if stats is not None:
+                        result.stats[source.id] = stats
         result.status = "interrupted" if stop.is_set() else "finished"
     except BaseException:
+        stop.set()  # the other sources stop at their next clean point
         result.status = "failed"
         raise
     finally:
