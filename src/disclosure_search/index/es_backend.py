@@ -86,9 +86,13 @@ class ElasticsearchBackend:
         self.client = es_indices.connect(config)
         self._lock = threading.Lock()
         self._cursors: OrderedDict[tuple[str, int], list[Any]] = OrderedDict()
-        with es_indices.reported(config, "opening the index"):
-            es_indices.ready(self.client, config, writable)
-            self._seen = es_indices.marker(self.client, self.alias)
+        try:
+            with es_indices.reported(config, "opening the index"):
+                es_indices.ready(self.client, config, writable)
+                self._seen = es_indices.marker(self.client, self.alias)
+        except BaseException:
+            self.client.close()  # nobody else can: the caller gets no backend
+            raise
 
     # -- writing -------------------------------------------------------------------------
 
