@@ -1,18 +1,19 @@
-"""What a citizen tries on the sample portal's real documents: agency, 成文日期, 有效性, years."""
+"""What a citizen tries on the portal's documents, on both engines: agency, 成文日期, 有效性."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
-from pathlib import Path
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
 
+from conftest import Engine
 from disclosure_search.index.analyzer import fold
 from disclosure_search.index.backend import SearchBackend, open_backend
 from disclosure_search.models import SearchQuery
-from disclosure_search.sample_portal.data import PortalDocument, load_documents
+from disclosure_search.sample_portal.data import PortalDocument, as_document, load_documents
 
 KJJ = "示例市科技局"
 
@@ -23,8 +24,17 @@ def items() -> list[PortalDocument]:
 
 
 @pytest.fixture(scope="module")
-def backend(portal_index: Path) -> Iterator[SearchBackend]:
-    opened = open_backend(portal_index)
+def backend(request: pytest.FixtureRequest, module_engine: Engine) -> Iterator[SearchBackend]:
+    """The portal's documents in each engine (the embedded one: the session's index)."""
+    if module_engine.config is None:
+        opened = open_backend(request.getfixturevalue("portal_index"))
+    else:
+        seen = datetime(2024, 6, 1, 8, 0, tzinfo=UTC)  # as in the portal_index fixture
+        writer = module_engine.open(writable=True)
+        writer.rebuild(replace(as_document(item), first_seen=seen)
+                       for item in load_documents() if item.edition == 0)
+        writer.close()
+        opened = module_engine.open()
     yield opened
     opened.close()
 
