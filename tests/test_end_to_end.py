@@ -16,6 +16,8 @@ import pytest
 from disclosure_search.archive.catalog import Catalog
 from disclosure_search.cli import main
 from disclosure_search.config import Settings, load_settings
+from disclosure_search.index.backend import open_backend
+from disclosure_search.jobs.index_sync import catch_up_settings
 from disclosure_search.sample_portal.faults import FAULT_PATHS
 from disclosure_search.sample_portal.server import SamplePortal
 
@@ -172,9 +174,29 @@ def test_reindex_into_elasticsearch_gives_the_same_search(
                 assert ids[0] == ids[1], query
             else:
                 assert set(ids[0]) == set(ids[1]) or mine["total"] > 100, query
+        _lost_documents_are_found_and_caught_up(capsys, on_cluster)
     finally:
         from elasticsearch import Elasticsearch
 
         with Elasticsearch(list(es_hosts)) as client:
             for index in client.indices.get(index=f"{name}-*", allow_no_indices=True):
                 client.indices.delete(index=index)
+
+
+def _lost_documents_are_found_and_caught_up(
+    capsys: pytest.CaptureFixture[str], crawled: Crawled
+) -> None:
+    """`verify` and the catch-up at `serve` start work on the cluster as on the embedded index."""
+    status, out, _ = run_cli(capsys, "--config", str(crawled.config), "verify")
+    assert status == 0 and "consistent" in out, out
+    backend = open_backend(crawled.settings.index_dir, writable=True,
+                           config=crawled.settings.index)
+    lost = sorted(backend.ids())[:2]
+    assert backend.delete(lost) == 2
+    backend.close()
+    status, out, _ = run_cli(capsys, "--config", str(crawled.config), "verify")
+    assert status == 1 and f"missing {lost[0]}" in out, out
+    caught = catch_up_settings(crawled.settings)
+    assert caught is not None and caught.indexed == 2
+    status, out, _ = run_cli(capsys, "--config", str(crawled.config), "verify")
+    assert status == 0 and "consistent" in out, out

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import Engine
 from disclosure_search.errors import QueryError, SearchIndexError
-from disclosure_search.index import es_backend, whoosh_backend
+from disclosure_search.index import es_backend, es_indices, whoosh_backend
 from disclosure_search.index.backend import SearchBackend
 from disclosure_search.models import Attachment, Document, SearchQuery
 
@@ -228,6 +228,18 @@ def test_stats_and_ids(backend: SearchBackend) -> None:
     assert backend.ids() == {d.id for d in DOCS}
 
 
+def test_each_document_keeps_the_fingerprint_it_was_indexed_with(engine: Engine) -> None:
+    """What catch-up and ``verify`` compare with the catalog's fingerprints, on either engine."""
+    backend = engine.open(writable=True)
+    backend.upsert([replace(d, fingerprint=f"fp-{d.id}") for d in DOCS[:3]])
+    assert backend.fingerprints() == {d.id: f"fp-{d.id}" for d in DOCS[:3]}
+    backend.upsert([replace(DOCS[0], fingerprint="fp-new")])
+    backend.delete(["d02"])
+    assert backend.fingerprints() == {"d01": "fp-new", "d03": "fp-d03"}
+    assert backend.ids() == {"d01", "d03"}
+    backend.close()
+
+
 def test_upsert_replaces_delete_removes_and_readers_refresh(engine: Engine) -> None:
     writer = engine.open(writable=True)
     writer.upsert(DOCS[:2])
@@ -308,6 +320,12 @@ def test_a_failed_rebuild_leaves_the_old_index_serving(engine: Engine) -> None:
     reader = engine.open()
     assert reader.stats().doc_count == len(DOCS)
     assert _ids(reader, text="高新技术企业") == ["d01"]
+    assert isinstance(writer, es_backend.ElasticsearchBackend) and engine.config is not None
+    killed = es_indices.new_index(writer.client, engine.config, building=True)  # kill -9 mid-way
+    assert es_indices.leftovers(writer.client, engine.config) == [killed]
+    assert writer.rebuild(DOCS[:1]) == 1  # the next rebuild clears what the killed one left
+    assert es_indices.leftovers(writer.client, engine.config) == []
+    assert writer.client.indices.exists(index=killed).body is False
     reader.close()
     writer.close()
 

@@ -28,13 +28,12 @@ from disclosure_search.errors import QueryError, SearchIndexError
 from disclosure_search.index import analyzer, es_indices, snippets
 from disclosure_search.index import compile as qc
 from disclosure_search.index import es_query as eq
-from disclosure_search.index.backend import IndexStats
 from disclosure_search.index.compile import highlight_terms
 from disclosure_search.index.es_schema import source
 from disclosure_search.index.hits import hit
 from disclosure_search.index.query import QueryTree, as_any, parse
 from disclosure_search.index.suggest import CANDIDATES, closest_title, title_grams
-from disclosure_search.models import Document, SearchQuery, SearchResult
+from disclosure_search.models import Document, IndexStats, SearchQuery, SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -146,10 +145,12 @@ class ElasticsearchBackend:
         """Write ``docs`` into a new index and swap the alias to it only once it is complete.
 
         Searches keep answering from the old index meanwhile; when anything fails the new
-        index is deleted and the old one keeps serving.
+        index is deleted and the old one keeps serving. What a killed rebuild left (an index
+        of this alias not behind it) is deleted first.
         """
         self._check_writable()
         with es_indices.reported(self.config, "rebuilding the index"):
+            es_indices.drop(self.client, es_indices.leftovers(self.client, self.config))
             name = es_indices.new_index(self.client, self.config, building=True)
             try:
                 count = self._write(name, docs)

@@ -3,14 +3,16 @@
 The alias (``[index] name``) is what every search reads. Each build writes a new index
 named ``<alias>-<UTC time>``; only when it is complete does one atomic alias update point
 searches at it, so a rebuild never empties the site and a failed one leaves the old index
-serving. Every write bumps ``generation`` in the index's mapping ``_meta``, which is how a
-reader in another process learns that the index changed (``refresh``).
+serving (a killed one leaves its unfinished index, which the next rebuild deletes). Every
+write bumps ``generation`` in the index's mapping ``_meta``, which is how a reader in
+another process learns that the index changed (``refresh``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +28,8 @@ log = logging.getLogger(__name__)
 
 #: What a reader compares to know the index changed: (index behind the alias, generation).
 Marker = tuple[str, int]
+#: The time part of a versioned index's name, ``-%Y%m%d-%H%M%S-%f``.
+_STAMP = r"-\d{8}-\d{6}-\d{6}"
 
 
 @contextlib.contextmanager
@@ -56,7 +60,7 @@ def new_index(client: Elasticsearch, config: IndexSettings, *, building: bool) -
     Args:
         building: a bulk build follows: no replicas and no periodic refresh until it is done.
     """
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")  # matches _STAMP
     name = f"{config.name}-{stamp}"
     settings = {
         "number_of_shards": config.shards,
@@ -104,6 +108,15 @@ def drop(client: Elasticsearch, names: list[str]) -> None:
     for name in names:
         with contextlib.suppress(NotFoundError):
             client.indices.delete(index=name)
+
+
+def leftovers(client: Elasticsearch, config: IndexSettings) -> list[str]:
+    """Return this alias's versioned indices that are not behind it (a killed rebuild's)."""
+    serving = current(client, config.name)
+    found = client.indices.get(index=f"{config.name}-*", allow_no_indices=True,
+                               expand_wildcards="open")
+    return sorted(name for name in found if name != serving
+                  and re.fullmatch(re.escape(config.name) + _STAMP, name))
 
 
 def meta(client: Elasticsearch, name: str) -> dict[str, Any]:

@@ -19,11 +19,12 @@ from disclosure_search.index.compile import (
     DOC_NUMBER_SCORE,
     TITLE_RUN_SCORE,
     _unique,
+    agency_matches,
 )
-from disclosure_search.index.docnumber import doc_number_variants, looks_like_doc_number
 from disclosure_search.index.query import Leaf, QueryTree
 from disclosure_search.index.schema import date_number
 from disclosure_search.models import SearchQuery
+from disclosure_search.vocabulary.doc_numbers import doc_number_variants, looks_like_doc_number
 from disclosure_search.vocabulary.topics import topic_key
 
 Clause = dict[str, Any]
@@ -121,7 +122,8 @@ def filter_clauses(query: SearchQuery, agencies: Iterable[str] = ()) -> list[Cla
 
     Args:
         query: the search.
-        agencies: the agency names in the index; ``query.agency`` keeps those containing it.
+        agencies: the agency names in the index; ``query.agency`` selects among them as
+            :func:`compile.agency_matches` does.
     """
     out: list[Clause] = [
         {"term": {name: value}}
@@ -130,8 +132,7 @@ def filter_clauses(query: SearchQuery, agencies: Iterable[str] = ()) -> list[Cla
         if value
     ]
     if query.agency:
-        wanted = analyzer.fold(query.agency)
-        names = sorted(a for a in agencies if wanted in analyzer.fold(a))
+        names = agency_matches(query.agency, agencies)
         out.append({"terms": {"agency": names}} if names else MATCH_NONE)
     if query.topic:
         out.append({"term": {"topic_path": topic_key(query.topic)}})
