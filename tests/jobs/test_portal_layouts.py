@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from crawl.site import Request, Response, Site, list_html
 from disclosure_search.archive.catalog import Catalog
 from disclosure_search.config import CrawlSettings, Settings, SourceSettings
 from disclosure_search.index.backend import open_backend
 from disclosure_search.jobs.pipeline import run_crawl
 from disclosure_search.models import Document, SearchQuery
+from disclosure_search.sample_portal.files import make_pdf
 from disclosure_search.sample_portal.layouts import LAYOUTS, SEE_ATTACHMENT, items_of
 from disclosure_search.sample_portal.server import SamplePortal
 
@@ -42,12 +44,17 @@ def attachment_phrase(text: str) -> str:
     return next(c for c in clauses if len(c) >= 8 and not c.startswith("第"))
 
 
-def crawl(portal: SamplePortal, layout: str, tmp_path: Path) -> dict[str, Document]:
-    """Crawl ``layout`` from its landing page only; check it is complete and findable."""
+def layout_settings(portal: SamplePortal, layout: str, tmp_path: Path) -> Settings:
+    """Settings with one source whose only start URL is the layout's landing page."""
     source = SourceSettings(id="more", name="示例市人民政府信息公开",
                             start_urls=(portal.start_url("layouts", layout),))
-    settings = Settings(data_dir=tmp_path, sources=(source,),
-                        crawl=CrawlSettings(requests_per_second=200.0))
+    return Settings(data_dir=tmp_path, sources=(source,),
+                    crawl=CrawlSettings(requests_per_second=200.0))
+
+
+def crawl(portal: SamplePortal, layout: str, tmp_path: Path) -> dict[str, Document]:
+    """Crawl ``layout`` from its landing page only; check it is complete and findable."""
+    settings = layout_settings(portal, layout, tmp_path)
     report = run_crawl(settings, full=True)
     assert report.failed == 0 and report.scope_problems == [], report
     return assert_complete_and_findable(settings, layout)
@@ -134,3 +141,44 @@ def test_metadata_only_in_meta_tags_or_script_variables(
 def test_every_layout_has_a_landing_page(portal: SamplePortal) -> None:
     assert set(LAYOUTS) == {"jpage", "json", "files", "meta"}
     assert all(items_of(layout) for layout in LAYOUTS)
+
+
+def test_a_file_row_whose_file_failed_becomes_a_document_once_the_file_comes(
+    tmp_path: Path,
+) -> None:
+    item = items_of("files")[0]
+    text = item.doc.attachments[0].text
+    answers = iter([Response(b"busy", status=500)])
+
+    def pdf(request: Request) -> Response:
+        return next(answers, Response(make_pdf(item.doc.title, text),
+                                      headers=[("Content-Type", "application/pdf")]))
+
+    row = (f'<tr><td><a href="/xxgk/wjxz/P1.pdf">{item.doc.title}</a></td>'
+           f"<td>{item.doc.doc_number}</td><td>{item.doc.published_date}</td></tr>")
+    with Site().running() as site:
+        site.add("/xxgk/wjxz/index.html", list_html([], extra=f"<table>{row}</table>"))
+        site.handle("/xxgk/wjxz/P1.pdf", pdf)
+        source = SourceSettings(id="more", name="示例", start_urls=(
+            site.url("/xxgk/wjxz/index.html"),))
+        settings = Settings(data_dir=tmp_path, sources=(source,),
+                            crawl=CrawlSettings(requests_per_second=200.0, retries=0))
+        first = run_crawl(settings, full=True)
+        assert first.failed == 1 and crawled_documents(settings) == {}
+        run_crawl(settings)  # the list is unchanged; its file answers now
+    docs = crawled_documents(settings)
+    assert list(docs) == ["/xxgk/wjxz/P1.pdf"]
+    (doc,) = docs.values()
+    assert doc.doc_number == item.doc.doc_number and doc.attachments[0].text
+
+
+@pytest.mark.parametrize("layout", ["jpage", "json"])
+def test_an_incremental_run_of_a_data_list_keeps_every_document(
+    portal: SamplePortal, layout: str, tmp_path: Path
+) -> None:
+    crawl(portal, layout, tmp_path)
+    settings = layout_settings(portal, layout, tmp_path)
+    again = run_crawl(settings)
+    assert again.failed == 0 and again.documents["more"]["removed"] == 0
+    assert again.documents["more"]["new"] == 0
+    assert set(crawled_documents(settings)) == {item.path for item in items_of(layout)}

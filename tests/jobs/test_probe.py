@@ -2,7 +2,8 @@
 
 Each layout of the sample portal's layouts site is probed from its landing page only; the
 section printed on stdout is appended to a config as it is, and a crawl with that config
-archives every item the layout lists. The preview on stderr shows documents with every field.
+archives every item the layout lists; the same for the two bundled sites (TRS bureau, Hanweb
+city portal), probed from their start pages. The preview on stderr shows documents with every field.
 Bad input (an unreachable URL, a file instead of a page, a budget out of range, not a URL)
 is a one-line message and exit status 2.
 """
@@ -40,6 +41,18 @@ def probe(tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tup
     return status, captured.out, captured.err
 
 
+def crawl_pasted(tmp_path: Path, section: str, capsys: pytest.CaptureFixture[str]) -> set[str]:
+    """Paste ``section`` unchanged into a config, crawl with it; the documents' URLs."""
+    config = tmp_path / "disclosure-search.toml"
+    config.write_text(HEADER + section, encoding="utf-8")
+    assert cli.main(["--config", str(config), "crawl", "--full"]) == 0
+    capsys.readouterr()
+    settings = load_settings(config)
+    (source,) = settings.sources
+    with Catalog.open(settings.catalog_path, readonly=True) as catalog:
+        return {d.url for d in catalog.iter_documents(source.id)}
+
+
 @pytest.mark.parametrize("layout", list(LAYOUTS))
 def test_the_suggested_section_pasted_unchanged_crawls_the_layout_completely(
     portal: SamplePortal, layout: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -51,15 +64,19 @@ def test_the_suggested_section_pasted_unchanged_crawls_the_layout_completely(
     for name in FIELDS:
         assert f"    {name}" in err, name
 
-    config = tmp_path / "disclosure-search.toml"
-    config.write_text(HEADER + out, encoding="utf-8")
-    assert cli.main(["--config", str(config), "crawl", "--full"]) == 0
-    capsys.readouterr()
-    settings = load_settings(config)
-    (source,) = settings.sources
-    with Catalog.open(settings.catalog_path, readonly=True) as catalog:
-        paths = {"/" + d.url.split("/", 3)[3] for d in catalog.iter_documents(source.id)}
+    paths = {"/" + url.split("/", 3)[3] for url in crawl_pasted(tmp_path, out, capsys)}
     assert paths == {item.path for item in items_of(layout)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("site", ["kjj", "city"])
+def test_the_section_for_each_bundled_site_crawls_it_completely(
+    portal: SamplePortal, site: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = probe(tmp_path, capsys, portal.start_url(site))
+    assert status == 0, err
+    urls = crawl_pasted(tmp_path, out, capsys)
+    assert urls == {item.url for item in portal.listed_documents(site)}
 
 
 def test_the_section_names_how_lists_page_and_the_categories_of_columns(
@@ -122,3 +139,12 @@ def test_bad_urls_are_refused_with_a_clear_message(
         assert status == 2, (url, err)
         assert message in err and "Traceback" not in err, err
         assert out == ""
+
+
+def test_a_start_page_robots_txt_forbids_is_not_fetched(
+    portal: SamplePortal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = len(portal.request_log)
+    status, out, err = probe(tmp_path, capsys, portal.base_url("city") + "/module/search/")
+    assert status == 1 and "disallowed by robots.txt" in err and out == ""
+    assert [p for p, *_ in portal.request_log[before:]] == ["/robots.txt"]

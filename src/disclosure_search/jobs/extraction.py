@@ -68,7 +68,7 @@ def extract_pending(
         if worker.stop is not None and worker.stop.is_set():
             raise Stopped("extraction interrupted: the run was asked to stop")
         try:
-            docs = _documents(catalog, source, capture, worker, failed)
+            docs, waiting = _documents(catalog, source, capture, worker, failed)
         except Stopped:
             raise
         except (ArchiveError, ExtractError) as exc:
@@ -85,15 +85,22 @@ def extract_pending(
             outcome = catalog.upsert_document(doc, doc.capture_id)
             if outcome != "unchanged":
                 out.append((outcome, doc.id))
-        ledger.done(capture, docs[0].id if len(docs) == 1 else None)
+        if not waiting:  # else the list is read again once its files have come
+            ledger.done(capture, docs[0].id if len(docs) == 1 else None)
         if on_step:
             on_step("extract", capture.url)
     return out
 
 
-def _documents(catalog: Catalog, source: SourceSettings, capture: Capture,
-               worker: ExtractWorker, failed: Callable[[str, str], None]) -> list[Document]:
-    """The document of a detail page, or those a list holds as rows linking to files."""
+def _documents(
+    catalog: Catalog, source: SourceSettings, capture: Capture, worker: ExtractWorker,
+    failed: Callable[[str, str], None],
+) -> tuple[list[Document], int]:
+    """The document of a detail page, or those a list holds as rows linking to files.
+
+    Returns:
+        (documents, how many rows' files are not archived yet: a failed or skipped fetch).
+    """
     page = catalog.read_page(capture)
     ctype = page.header("Content-Type") or ""
     doc = None
@@ -101,18 +108,18 @@ def _documents(catalog: Catalog, source: SourceSettings, capture: Capture,
         doc = page_document(page.body, ctype, capture.url, source.id, source.categories,
                             capture.charset)
     if doc is not None:
-        return [_with_files(catalog, doc, capture, worker, failed)]
+        return [_with_files(catalog, doc, capture, worker, failed)], 0
     rows = file_row_documents(page.body, ctype, capture.url, source.id, source.categories,
                               capture.charset)
     out = []
     for row in rows:
         file_capture = catalog.latest_capture(row.url, ok_only=True)
         if file_capture is None:
-            continue  # the file was never fetched (attachments off, out of scope)
+            continue  # not fetched (yet): the fetch failed, attachments are off
         read = (_attachment(catalog, att, worker, failed) for att in row.attachments)
         out.append(replace(row, attachments=tuple(a for a in read if a is not None),
                            capture_id=file_capture.id))
-    return out
+    return out, len(rows) - len(out)
 
 
 def _with_files(catalog: Catalog, doc: Document, capture: Capture, worker: ExtractWorker,
