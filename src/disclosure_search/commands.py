@@ -59,12 +59,21 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.status == "finished" and not report.scope_problems else 1
 
 
+#: How a run ended, in the words the staff crawl-health page uses.
+RUN_STATUS = {"finished": "完成", "interrupted": "中断", "failed": "失败", "running": "进行中"}
+
+
 def print_crawl_summary(report: Any) -> None:
-    """Print the per-source table of a pipeline report and the failures with their reasons."""
-    _out(f"run {report.run_id}: {report.status} in {report.elapsed_s:.1f} s")
-    header = ("source", "fetched", "new", "changed", "unchanged", "failed", "documents+",
-              "documents~", "removed")
-    _out("  ".join(f"{h:>10}" for h in header))
+    """Print the per-source table of a pipeline report and the failures with their reasons.
+
+    The duration is the one stored with the run, so it equals the crawl-health page's.
+    """
+    mode = "全量" if report.swept else "增量"
+    _out(f"第 {report.run_id} 次抓取：{RUN_STATUS.get(report.status, report.status)}（{mode}），"
+         f"用时 {report.elapsed_s:.1f} 秒")
+    header = ("来源", "已抓取", "新增", "有变化", "未变化", "失败", "新文件", "改动文件",
+              "撤下文件")
+    _out("  ".join(f"{h:>8}" for h in header))
     for source, stats in report.crawl.items():
         docs = report.documents.get(source, {})
         row = (source, stats.fetched, stats.new, stats.changed, stats.unchanged, stats.failed,
@@ -72,12 +81,12 @@ def print_crawl_summary(report: Any) -> None:
         _out("  ".join(f"{v:>10}" for v in row))
     failures = [f for s in report.crawl.values() for f in s.failures] + report.extract_failures
     if failures:
-        _out(f"{len(failures)} failure(s):")
+        _out(f"失败 {len(failures)} 个：")
         for url, reason in failures[:20]:
-            _out(f"  {url}: {reason}")
+            _out(f"  {url}：{reason}")
         if len(failures) > 20:
-            _out(f"  … and {len(failures) - 20} more (see the staff crawl-health page)")
-    _out(f"indexed {report.indexed} document(s)")
+            _out(f"  ……另有 {len(failures) - 20} 个（见工作人员专区的“抓取状况”页）")
+    _out(f"已索引 {report.indexed} 份文件")
     for problem in getattr(report, "scope_problems", ()):
         _out(problem)
 

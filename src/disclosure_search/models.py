@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
 #: Categories of the annual disclosure report (年度报告), in the report's order.
@@ -238,3 +238,18 @@ class CrawlRun:
     sources: tuple[str, ...]
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # source -> counter -> n
     failures: tuple[tuple[str, str], ...] = ()  # (url, reason)
+    #: It walked every list page of every source it covered: a full sweep in what it saw,
+    #: whether asked for (``full``) or not (a first pass, or one no list was cut short in).
+    swept: bool = False
+
+    @property
+    def duration_s(self) -> float | None:
+        """Seconds from the start to the end of the whole pass (crawl, extraction, indexing)."""
+        if self.finished_at is None:
+            return None
+        return (_as_utc(self.finished_at) - _as_utc(self.started_at)).total_seconds()
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """Naive times are UTC, which is how the catalog stores them."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -103,7 +104,7 @@ def test_sigterm_stops_the_crawl_command_and_the_next_run_continues(
     child.send_signal(signal.SIGTERM)
     out, err = child.communicate(timeout=60)
     assert child.returncode == 1, out + err  # the command reports an unfinished run
-    assert "interrupted" in out
+    assert "次抓取：中断" in out
     with Catalog.open(settings.catalog_path, readonly=True) as catalog:
         (run,) = catalog.runs(5)
         assert run.status == "interrupted" and run.finished_at is not None
@@ -114,7 +115,7 @@ def test_sigterm_stops_the_crawl_command_and_the_next_run_continues(
         capture_output=True, text=True, timeout=300, check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "finished" in result.stdout
+    assert "次抓取：完成" in result.stdout
     assert _stored_urls(settings) == _listed(portal), "the incremental run finished the sweep"
 
 
@@ -139,3 +140,51 @@ def test_kill_9_mid_crawl_then_a_clean_resume(portal: SamplePortal, tmp_path: Pa
             assert catalog.read_page(capture).url == capture.url
     assert not list(settings.archive_dir.glob("*.open"))
     assert _stored_urls(settings) == _listed(portal)
+
+
+def _cli_crawl(config: Path) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCLOSURE_SEARCH_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "disclosure_search", "--config", str(config), "crawl"],
+        capture_output=True, text=True, timeout=300, check=False, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def _health_page(settings: Settings) -> str:
+    from disclosure_search.web import accounts
+    from disclosure_search.web.app import create_app
+
+    accounts.add_user(settings, "clerk", "correct horse battery")
+    app = create_app(settings, test_config={"TESTING": True})
+    try:
+        client = app.test_client()
+        login = client.get("/staff/login").get_data(as_text=True)
+        token = login.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        client.post("/staff/login", data={"name": "clerk", "password": "correct horse battery",
+                                          "csrf_token": token})
+        return client.get("/staff/health").get_data(as_text=True)
+    finally:
+        app.extensions["disclosure_search"].close()
+
+
+def test_the_cli_and_the_health_page_show_one_duration_and_the_right_kind_of_crawl(
+    portal: SamplePortal, tmp_path: Path
+) -> None:
+    config = _bureau_config(portal, tmp_path)
+    first = _cli_crawl(config)  # incremental by flag, but nothing is known: a full sweep
+    portal.set_edition(1)
+    second = _cli_crawl(config)  # the newest list pages only
+    text = config.read_text(encoding="utf-8").replace("[crawl]", "[crawl]\nknown_streak = 100000")
+    config.write_text(text, encoding="utf-8")
+    third = _cli_crawl(config)  # incremental by flag, yet no list was cut short: a full sweep
+    settings = _settings(config)
+    with Catalog.open(settings.catalog_path, readonly=True) as catalog:
+        runs = list(reversed(catalog.runs(5)))
+    assert [(r.full, r.swept) for r in runs] == [(False, True), (False, False), (False, True)]
+    page = _health_page(settings)
+    for run, out, mode in zip(runs, (first, second, third), ("全量", "增量", "全量"), strict=True):
+        assert run.duration_s is not None and run.duration_s > 0
+        shown = f"用时 {run.duration_s:.1f} 秒"
+        assert f"第 {run.id} 次抓取：完成（{mode}），{shown}" in out, out
+        assert re.search(rf"第 {run.id} 次：[^<]*，完成（{mode}），{shown}</h3>", page), page

@@ -346,15 +346,19 @@ def test_health_page_speaks_chinese(client: FlaskClient, staff_app: Flask) -> No
     from disclosure_search.archive.catalog import Catalog
 
     with Catalog.open(staff_app.config["SETTINGS"].catalog_path) as catalog:
-        for full in (False, False):  # the first pass is a full sweep whatever its flag says
-            run = catalog.start_run(["kjj"], full)
+        for swept in (True, False):  # a pass that walked every list is a full sweep
+            run = catalog.start_run(["kjj"], False)
             catalog.finish_run(run, "finished", {"kjj": {
-                "fetched": 12, "skipped_robots": 1, "bytes": 14606087}})
+                "fetched": 12, "skipped_robots": 1, "bytes": 14606087, "skipped_known": 3,
+                "gone": 1, "requests": 14, "skipped_scope": 2}}, swept=swept)
     _login(client)
     text = client.get("/staff/health").get_data(as_text=True)
-    assert "skipped_robots" not in text and "bytes" not in text
+    for key in ("skipped_robots", "bytes", "skipped_known", "skipped_scope", "gone",
+                "requests"):
+        assert f">{key}<" not in text, key
     assert "robots.txt 禁止" in text and "已抓取" in text and "南昌市科技局" in text
-    assert "（首次抓取，全量）" in text and "（增量）" in text
+    assert "已知未重抓" in text and "请求数" in text
+    assert "完成（全量）" in text and "完成（增量）" in text
 
 
 def test_public_version_notes_and_diff_use_field_labels() -> None:

@@ -233,12 +233,24 @@ class Catalog(DocumentsMixin):
                 (current,),
             ).rowcount
 
-    def finish_run(self, run_id: int, status: str, counts: dict[str, dict[str, int]]) -> None:
-        """Record how a run ended (finished, interrupted, failed) and its counters per source."""
+    def finish_run(self, run_id: int, status: str, counts: dict[str, dict[str, int]], *,
+                   swept: bool = False) -> None:
+        """Record how a run's crawl ended (finished, interrupted, failed), its counters per
+        source and whether it walked every list page (``swept``)."""
         self.execute(
-            "UPDATE runs SET finished_at = ?, status = ?, counts = ? WHERE id = ?",
-            (to_text(datetime.now(UTC)), status, json.dumps(counts, ensure_ascii=False), run_id),
+            "UPDATE runs SET finished_at = ?, status = ?, counts = ?, swept = ? WHERE id = ?",
+            (to_text(datetime.now(UTC)), status, json.dumps(counts, ensure_ascii=False),
+             int(swept), run_id),
         )
+
+    def end_pass(self, run_id: int, status: str) -> CrawlRun:
+        """Record the end of the whole pass (crawl, extraction, indexing): its final status
+        and the time it ended, which is what its duration is measured to; returns the run."""
+        self.execute("UPDATE runs SET finished_at = ?, status = ? WHERE id = ?",
+                     (to_text(datetime.now(UTC)), status, run_id))
+        run = self.run(run_id)
+        assert run is not None
+        return run
 
     def record_failure(self, run_id: int | None, url: str, reason: str,
                        source: str | None = None) -> None:
@@ -269,6 +281,7 @@ class Catalog(DocumentsMixin):
             status=row["status"], full=bool(row["full"]),
             sources=tuple(json.loads(row["sources"])), counts=json.loads(row["counts"]),
             failures=tuple((f["url"], f["reason"]) for f in failures),
+            swept=bool(row["swept"]),
         )
 
 

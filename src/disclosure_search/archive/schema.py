@@ -110,6 +110,8 @@ CREATE TABLE attachments (
      "ALTER TABLE documents ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';"),
     (3, "captures: a body cut short (size cap, deadline, fewer bytes than promised) is marked",
      "ALTER TABLE captures ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0;"),
+    (4, "runs: a pass that walked every list page (a full sweep whatever it was asked for)",
+     "ALTER TABLE runs ADD COLUMN swept INTEGER NOT NULL DEFAULT 0;"),
 )
 
 

@@ -86,6 +86,8 @@ class CrawlStats:
     stopped: bool = False
     #: The crawl ended at its ``max_fetches`` budget (the probe's), not at an empty frontier.
     out_of_budget: bool = False
+    #: Lists whose paging an incremental pass stopped early (``known_streak`` known items).
+    lists_cut: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
     #: Links left out of scope, counted per folder (``http://h/zfxxgk/``).
     left_out: Counter[str] = field(default_factory=Counter)

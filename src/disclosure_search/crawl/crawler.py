@@ -338,6 +338,7 @@ class Crawler:
             streak = streak + 1 if self.state.is_known(link.url) else 0
             if streak >= self.settings.known_streak:
                 self._stopped_columns.add(column)
+                self.stats.lists_cut = len(self._stopped_columns)
                 log.info("%s: %d known items in a row, not paging further", column, streak)
                 break
         self._streaks[column] = streak

@@ -34,6 +34,14 @@ class RunResult:
     status: str
     stats: dict[str, CrawlStats] = field(default_factory=dict)
 
+    def swept(self, sources: Sequence[SourceSettings]) -> bool:
+        """True when the pass finished and walked every list page of every source: a full
+        sweep in what it saw (asked for with ``full``, or a first pass, or one where no list
+        had ``known_streak`` known items in a row)."""
+        return self.status == "finished" and all(
+            s.id in self.stats and not self.stats[s.id].lists_cut
+            and not self.stats[s.id].out_of_budget for s in sources)
+
 
 def crawl_into_archive(
     settings: Settings,
@@ -95,7 +103,8 @@ def crawl_into_archive(
         result.status = "failed"
         raise
     finally:
-        cat.finish_run(run_id, result.status, {k: v.counts() for k, v in result.stats.items()})
+        cat.finish_run(run_id, result.status, {k: v.counts() for k, v in result.stats.items()},
+                       swept=result.swept(chosen))
         if own_catalog:
             cat.close()
     return result

@@ -34,6 +34,8 @@ class CrawlReport:
     extract_failures: list[tuple[str, str]] = field(default_factory=list)
     indexed: int = 0
     elapsed_s: float = 0.0
+    #: Every list page was walked (a full sweep, asked for or not).
+    swept: bool = False
     #: Sources whose scope kept their documents out: what was left out and what to add.
     scope_problems: list[str] = field(default_factory=list)
 
@@ -66,7 +68,6 @@ def run_crawl(
     Returns:
         The report with per-source counters; the run is recorded in the catalog too.
     """
-    started = time.monotonic()
     sources = (settings.source(source_id),) if source_id else settings.sources
     seen: dict[str, set[str]] = {s.id: set() for s in sources}
     gone: dict[str, set[str]] = {s.id: set() for s in sources}
@@ -91,8 +92,7 @@ def run_crawl(
                                 seen[source.id])
             report.documents[source.id] = Counter(removed=len(removed))
         if stop.is_set():  # stop means stop: the next run extracts and indexes the rest
-            report.elapsed_s = time.monotonic() - started
-            return report
+            return _end(catalog, report)
         try:
             with _worker(settings, stop) as worker:
                 for source in sources:
@@ -110,7 +110,14 @@ def run_crawl(
             if problem:
                 log.warning("%s", problem)
                 report.scope_problems.append(problem)
-    report.elapsed_s = time.monotonic() - started
+        return _end(catalog, report)
+
+
+def _end(catalog: Catalog, report: CrawlReport) -> CrawlReport:
+    """Close the pass in the catalog; its duration is the one stored (the health page's)."""
+    run = catalog.end_pass(report.run_id, report.status)
+    report.elapsed_s = run.duration_s or 0.0
+    report.swept = run.swept
     return report
 
 

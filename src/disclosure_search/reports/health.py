@@ -87,15 +87,14 @@ def assess(runs: Sequence[CrawlRun], documents: Sequence[Document], now: datetim
 
 def run_health(run: CrawlRun) -> RunHealth:
     """Return one run's duration, ordered counters per source, totals and failure reasons."""
-    duration = ((_utc(run.finished_at) - _utc(run.started_at)).total_seconds()
-                if run.finished_at else None)
     totals: Counter[str] = Counter()
     per_source: dict[str, dict[str, int]] = {}
     for source, counters in sorted(run.counts.items()):
         per_source[source] = _ordered(counters)
         totals.update(counters)
     reasons = Counter(_reason_kind(reason) for _, reason in run.failures)
-    return RunHealth(run, duration, per_source, _ordered(dict(totals)), dict(reasons.most_common()))
+    return RunHealth(run, run.duration_s, per_source, _ordered(dict(totals)),
+                     dict(reasons.most_common()))
 
 
 def _ordered(counters: dict[str, int]) -> dict[str, int]:

@@ -46,7 +46,8 @@ PER_PAGE = 50
 #: Crawl counters as the health page heads its columns.
 HEALTH_LABELS = {"fetched": "已抓取", "unchanged": "未变化", "new": "新增", "changed": "有变化",
                  "removed": "已撤下", "failed": "失败", "skipped_robots": "robots.txt 禁止",
-                 "bytes": "下载量"}
+                 "bytes": "下载量", "gone": "已消失（404/410）", "skipped_scope": "超出范围",
+                 "skipped_known": "已知未重抓", "requests": "请求数"}
 CHANGE_LABELS = {"new": "新增", "changed": "修改", "removed": "撤下"}
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -208,11 +209,8 @@ def changes() -> Any:
 @auth.login_required
 def health() -> Any:
     """Every recent run with duration and counts per source, and the warnings."""
-    found = catalog()
-    report = crawl_health(found, datetime.now(auth.settings().tz))
-    first = found.fetch_one("SELECT min(id) FROM runs")
-    return render_template("staff/health.html", report=report, labels=HEALTH_LABELS,
-                           first_run=first[0] if first else None)
+    report = crawl_health(catalog(), datetime.now(auth.settings().tz))
+    return render_template("staff/health.html", report=report, labels=HEALTH_LABELS)
 
 
 @bp.get("/audit")
