@@ -10,7 +10,12 @@ from typing import Any
 
 from disclosure_search import __version__, user_commands
 from disclosure_search.config import Settings, load_settings
-from disclosure_search.errors import ConfigError, DisclosureSearchError, UsageError
+from disclosure_search.errors import (
+    ChecklistError,
+    ConfigError,
+    DisclosureSearchError,
+    UsageError,
+)
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -70,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="publication check of a checklist CSV")
     p.add_argument("checklist")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--save", metavar="NAME", help="also save the list under NAME: every later "
+                   "crawl checks it again and the staff home page shows what changed")
 
     p = sub.add_parser("stats", help="counts per category, as in the annual report")
     p.add_argument("--year", type=int)
@@ -121,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
-        print("run 'disclosure-search --help' for usage", file=sys.stderr)
+        print("用法见 disclosure-search --help", file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0)
@@ -132,14 +139,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(args.config, overrides=_flag_overrides(args))
         return _handlers()[args.command](args, settings)
-    except (ConfigError, UsageError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (ConfigError, UsageError, ChecklistError) as exc:  # bad input: fix it and rerun
+        print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
     except DisclosureSearchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"错误：{exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("已中断", file=sys.stderr)
         return 130
 
 

@@ -295,28 +295,49 @@ def demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def check(args: argparse.Namespace, settings: Settings) -> int:
-    """Publication check of a checklist CSV against the archive."""
+    """Publication check of a checklist CSV against the archive; ``--save`` keeps the list
+    so every later crawl checks it again (the staff home page shows what changed)."""
     from disclosure_search.archive.catalog import Catalog
-    from disclosure_search.reports.check import report_json, run_check
+    from disclosure_search.reports.check import STATUS_LABELS, check_documents, report_json
     from disclosure_search.reports.checklist import parse_checklist
 
     try:
         data = Path(args.checklist).read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot read {args.checklist}: {exc.strerror}") from None
+        raise UsageError(f"无法读取清单 {args.checklist}：{exc.strerror}") from None
     rows = parse_checklist(data)
+    today = datetime.now(settings.tz).date()
+    if not settings.catalog_path.exists():
+        raise UsageError(f"{settings.data_dir} 中还没有存档：请先运行 disclosure-search crawl"
+                         "（或用 --config 指定网站所用的配置文件）")
     with Catalog.open(settings.catalog_path, readonly=True) as catalog:
-        report = run_check(catalog, rows, datetime.now(settings.tz).date())
+        documents = list(catalog.iter_documents(include_removed=True))
+    report = check_documents(documents, rows, today)
+    if args.save:
+        _save_watchlist(settings, args.save, data.decode("utf-8-sig"), documents)
     if args.json:
         _out(report_json(report))
         return 0
     for result in report.results:
-        late = f" ({result.days_late} 天逾期)" if result.days_late else ""
+        late = f"（逾期 {result.days_late} 天）" if result.days_late else ""
         found = f" → {result.document_url}" if result.document_url else ""
-        _out(f"{result.status:10} line {result.row.line}: {result.row.title}{late}{found}")
-        _out(f"{'':10} {result.reason}")
-    _out("  ".join(f"{k}: {v}" for k, v in sorted(report.counts.items())))
+        label = STATUS_LABELS[result.status]
+        _out(f"{label}  第 {result.row.line} 行：{result.row.title}{late}{found}")
+        _out(f"{'':6}{result.reason}")
+    _out(f"共 {len(report.results)} 项：" + "，".join(
+        f"{STATUS_LABELS[k]} {v}" for k, v in report.counts.items()))
     return 0
+
+
+def _save_watchlist(settings: Settings, name: str, text: str, documents: list[Any]) -> None:
+    from disclosure_search.reports import watchlist
+    from disclosure_search.web.auditlog import audit
+
+    saved = watchlist.save(settings.catalog_path, name, text, documents, saved_by="命令行",
+                           today=datetime.now(settings.tz).date())
+    audit(settings, "cli", "watchlist save", f"清单“{saved.name}”，共 {saved.items} 项")
+    print(f"已保存清单“{saved.name}”（{saved.items} 项）：以后每次抓取结束都会再核查，"
+          "结果见工作人员专区首页", file=sys.stderr)
 
 
 def stats(args: argparse.Namespace, settings: Settings) -> int:

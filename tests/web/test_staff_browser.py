@@ -36,7 +36,7 @@ PAGES = [("home", "/staff/"), ("annual", "/staff/annual"),
          ("evidence", "/staff/annual/evidence?year=2018&kind=normative&column=issued"),
          ("changes", "/staff/changes?from=2018-01-01&to=2018-12-31"),
          ("health", "/staff/health"), ("audit", "/staff/audit"), ("users", "/staff/users"),
-         ("password", "/staff/password"), ("check", "/staff/check")]
+         ("password", "/staff/password"), ("check", "/staff/check"), ("watch", "/staff/watch")]
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 
 

@@ -19,6 +19,8 @@ from disclosure_search.jobs import index_sync
 from disclosure_search.jobs.crawl_pass import crawl_into_archive
 from disclosure_search.jobs.extraction import StepCallback, extract_pending
 from disclosure_search.jobs.ledger import Ledger
+from disclosure_search.reports import watchlist
+from disclosure_search.reports.watchlist import Recheck
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,8 @@ class CrawlReport:
     elapsed_s: float = 0.0
     #: Every list page was walked (a full sweep, asked for or not).
     swept: bool = False
+    #: What re-checking the saved expected-items lists found after this pass.
+    watch: Recheck = field(default_factory=Recheck)
     #: Sources whose scope kept their documents out: what was left out and what to add.
     scope_problems: list[str] = field(default_factory=list)
 
@@ -104,6 +108,8 @@ def run_crawl(
             pass
         if stop.is_set():
             report.status = "interrupted"  # the next run extracts and indexes the rest
+        if report.status == "finished":
+            report.watch = recheck_saved(settings, catalog)
         for source in sources:
             stats = report.crawl.get(source.id)
             problem = stats and scope_problem(source, stats, len(catalog.document_urls(source.id)))
@@ -111,6 +117,16 @@ def run_crawl(
                 log.warning("%s", problem)
                 report.scope_problems.append(problem)
         return _end(catalog, report)
+
+
+def recheck_saved(settings: Settings, catalog: Catalog) -> Recheck:
+    """Check every saved expected-items list again against the archive (after a crawl)."""
+    found = watchlist.recheck(settings.catalog_path,
+                              catalog.iter_documents(include_removed=True),
+                              datetime.now(settings.tz).date())
+    if found.lists:
+        log.info("saved checklists re-checked: %s", found)
+    return found
 
 
 def _end(catalog: Catalog, report: CrawlReport) -> CrawlReport:

@@ -35,7 +35,9 @@ ACTION_LABELS = {
     "annual export csv": "导出年度报告（CSV）",
     "annual export json": "导出年度报告（JSON）",
     "annual export docx": "导出年度报告（Word）",
-    "watchlist save": "保存核查清单",
+    "watchlist save": "保存每晚复查的清单",
+    "watchlist refused": "每晚复查的清单被拒",
+    "watchlist delete": "删除每晚复查的清单",
 }
 
 

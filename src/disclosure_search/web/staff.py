@@ -6,16 +6,25 @@ account management (``staff_users.py``) add their routes to the same blueprint.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, redirect, render_template, request, url_for
 
 from disclosure_search.errors import UsageError
-from disclosure_search.web import accounts, auth, present, staff_reports, staff_users
+from disclosure_search.reports import watchlist
+from disclosure_search.web import (
+    accounts,
+    auth,
+    present,
+    staff_reports,
+    staff_users,
+    staff_watch,
+)
 from disclosure_search.web.secret import session_key
 from disclosure_search.web.staff_base import api_bp, bp, local_time, log_action
 
-__all__ = ["bp", "init_app", "staff_reports", "staff_users"]
+__all__ = ["bp", "init_app", "staff_reports", "staff_users", "staff_watch"]
 
 
 def init_app(app: Flask) -> None:
@@ -106,7 +115,10 @@ def password() -> Any:
 @bp.get("/")
 @auth.login_required
 def index() -> Any:
-    """The staff home page: links to every report."""
-    return render_template("staff/index.html", changed=bool(request.args.get("changed")))
+    """The staff home page: what the saved lists' last re-check found, links to every report."""
+    settings = auth.settings()
+    board = watchlist.board(settings.catalog_path, datetime.now(settings.tz))
+    return render_template("staff/index.html", changed=bool(request.args.get("changed")),
+                           board=board, recent_days=watchlist.RECENT_DAYS)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, request
 
+from disclosure_search.reports.checklist import parse_checklist
 from disclosure_search.vocabulary.dates import TYPED_DATE_FORM, TypedDateError, parse_typed_date
 from disclosure_search.web import auth, present
 from disclosure_search.web.auditlog import ACTION_LABELS
@@ -96,3 +97,19 @@ def source_arg() -> str | None:
     if source is not None and known and source not in known:
         abort(400, f"未知来源 {source!r}，可选：{'、'.join(known.values())}")
     return source
+
+
+def checklist_text() -> str:
+    """The checklist of a staff form: the uploaded file, else the pasted text.
+
+    Raises:
+        ChecklistError: the upload is not UTF-8 (the message names the line).
+    """
+    upload = request.files.get("checklist")
+    if upload is not None and upload.filename:
+        raw = upload.read()
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            parse_checklist(raw)  # raises the row-naming ChecklistError
+    return request.form.get("text", "")

@@ -12,10 +12,11 @@ from markupsafe import Markup
 
 from disclosure_search.errors import ChecklistError
 from disclosure_search.models import CATEGORIES
+from disclosure_search.reports import watchlist
 from disclosure_search.reports.annual import year_counts
 from disclosure_search.reports.annual_export import draft_csv, draft_docx
 from disclosure_search.reports.changes import list_changes
-from disclosure_search.reports.check import CheckReport, report_csv, run_check
+from disclosure_search.reports.check import STATUS_LABELS, CheckReport, report_csv, run_check
 from disclosure_search.reports.checklist import COLUMNS, parse_checklist
 from disclosure_search.reports.disclosure_table import (
     BLANK_ROWS,
@@ -33,6 +34,7 @@ from disclosure_search.web.staff_base import (
     api_bp,
     bp,
     catalog,
+    checklist_text,
     date_arg,
     download,
     int_arg,
@@ -64,7 +66,7 @@ def check() -> Any:
     if request.method == "GET":
         return render_template("staff/check.html", report=None, error="", text="",
                                columns=COLUMNS)
-    text = _checklist_text()
+    text = checklist_text()
     fmt = request.form.get("format", "html")
     try:
         rows = parse_checklist(text)
@@ -82,20 +84,9 @@ def check() -> Any:
                            columns=COLUMNS)
 
 
-def _checklist_text() -> str:
-    upload = request.files.get("checklist")
-    if upload is not None and upload.filename:
-        raw = upload.read()
-        try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            parse_checklist(raw)  # raises the row-naming ChecklistError below
-    return request.form.get("text", "")
-
-
 def _counts_text(report: CheckReport) -> str:
-    return f"{len(report.results)} rows: " + ", ".join(
-        f"{k} {v}" for k, v in report.counts.items())
+    return f"共 {len(report.results)} 项：" + "，".join(
+        f"{STATUS_LABELS[k]} {v}" for k, v in report.counts.items())
 
 
 @bp.errorhandler(ChecklistError)
@@ -124,7 +115,8 @@ def annual() -> Any:
     counts = year_counts(catalog(), year, source, settings.tz)
     table = disclosure_table(catalog(), year, source, settings.tz)
     if fmt != "html":
-        log_action(f"annual export {fmt}", f"{year} {source or 'all'}")
+        log_action(f"annual export {fmt}",
+                   f"{year} 年，{source_names().get(source, source) if source else '全部来源'}")
     names = source_names()
     if fmt == "csv":
         return download(draft_csv(table, counts, names), "text/csv", f"annual-{year}.csv")
@@ -248,7 +240,22 @@ def api_check() -> Any:
         return error_response(400, str(exc))
     report = run_check(catalog(), rows, today())
     auth.audit(auth.settings(), user, "api check", _counts_text(report), auth.client_ip())
-    return jsonify(report.as_dict())
+    body = report.as_dict()
+    if "save" in request.args:  # keep the list: every later crawl checks it again
+        try:
+            saved = watchlist.save(auth.settings().catalog_path, request.args["save"],
+                                   _text(data), catalog().iter_documents(), saved_by=user,
+                                   today=today())
+        except ChecklistError as exc:
+            return error_response(400, str(exc))
+        auth.audit(auth.settings(), user, "watchlist save",
+                   f"清单“{saved.name}”，共 {saved.items} 项", auth.client_ip())
+        body["saved"] = {"id": saved.id, "name": saved.name, "items": saved.items}
+    return jsonify(body)
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8-sig")  # parse_checklist has accepted it: it is UTF-8
 
 
 def _api_user() -> str | None:
