@@ -45,31 +45,32 @@ def test_good_config_resolves_paths_and_types(tmp_path: Path) -> None:
 
 def test_unknown_key_names_key_and_line(tmp_path: Path) -> None:
     text = GOOD.replace("timeout_s = 3", "timeout_s = 3\ntimout = 4")
-    with pytest.raises(ConfigError, match=r"line 9: crawl\.timout: unknown key"):
+    with pytest.raises(ConfigError, match=r"第 9 行：crawl\.timout：未知的设置项"):
         load_settings(write(tmp_path, text), environ={})
 
 
 def test_wrong_type_names_key_and_line(tmp_path: Path) -> None:
     text = GOOD.replace("requests_per_second = 5", 'requests_per_second = "fast"')
-    with pytest.raises(ConfigError, match=r"line 7: crawl\.requests_per_second: must be float"):
+    with pytest.raises(ConfigError, match=r"第 7 行：crawl\.requests_per_second：应为数字"):
         load_settings(write(tmp_path, text), environ={})
 
 
 def test_bad_cron_is_named(tmp_path: Path) -> None:
     text = GOOD.replace('"0 2 * * *"', '"0 25 * * *"')
-    with pytest.raises(ConfigError, match=r"line 6: crawl\.schedule: cron '0 25 \* \* \*'"):
+    with pytest.raises(ConfigError, match=r"第 6 行：crawl\.schedule：cron 表达式 '0 25 \* \* \*'"):
         load_settings(write(tmp_path, text), environ={})
 
 
 def test_unknown_category_in_second_source_names_its_line(tmp_path: Path) -> None:
     text = GOOD + '\n[[sources]]\nid = "city"\nstart_urls = ["http://127.0.0.1:8702/"]\n' \
         '[sources.categories]\n"http://127.0.0.1:8702/a/" = "新闻"\n'
-    with pytest.raises(ConfigError, match=r"line 22: sources\.categories: '新闻'"):
+    where = r"第 22 行：sources\.categories：'http://127\.0\.0\.1:8702/a/' 对应的 '新闻'"
+    with pytest.raises(ConfigError, match=where):
         load_settings(write(tmp_path, text), environ={})
 
 
 def test_toml_syntax_error_is_a_config_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="line 1"):
+    with pytest.raises(ConfigError, match="第 1 行第 12 列：TOML 格式错误"):
         load_settings(write(tmp_path, "data_dir = \n"), environ={})
 
 
@@ -82,7 +83,7 @@ def test_environment_beats_file_and_flags_beat_environment(tmp_path: Path) -> No
 
 
 def test_missing_config_file_says_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="pass --config"):
+    with pytest.raises(ConfigError, match="用 --config 指定"):
         load_settings(tmp_path / "nope.toml", environ={})
 
 
@@ -118,10 +119,10 @@ def test_agencies_table_gives_one_name_to_every_spelling(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(
     ("table", "message"),
-    [('agencies = ["x"]', "agencies: must be a table"),
-     ('[agencies]\n"甲" = "乙"', "line 2: agencies.甲: must be a list"),
+    [('agencies = ["x"]', "agencies：应为表"),
+     ('[agencies]\n"甲" = "乙"', "第 2 行：agencies.甲：应为写法（字符串）的列表"),
      ('[agencies]\n"甲" = ["丙"]\n"乙" = ["丙"]',
-      "line 3: agencies.乙: '丙' is already a spelling of '甲'")],
+      "第 3 行：agencies.乙：'丙' 已是 '甲' 的一种写法")],
 )
 def test_bad_agencies_table_names_key_and_line(tmp_path: Path, table: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):

@@ -37,11 +37,11 @@ def test_every_account_action_from_the_shell(config: Path, capsys: pytest.Captur
     code, out, err = _run(capsys, monkeypatch, config, "add", "boss", "--password-stdin",
                           stdin=PASSWORD + "\n")
     catalog = config.parent / "office-data" / "catalog.sqlite3"
-    assert code == 0 and "(administrator)" in out  # the first account administers
-    assert f"catalog: {catalog}" in err and "is new" in err
+    assert code == 0 and "（管理员，administrator）" in out  # the first account administers
+    assert f"使用的目录（catalog）：{catalog}" in err and "是新建的" in err
     code, out, err = _run(capsys, monkeypatch, config, "add", "clerk", "--password-stdin",
                           stdin=PASSWORD + "\n")
-    assert code == 0 and "(staff)" in out and "is new" not in err
+    assert code == 0 and "（工作人员，staff）" in out and "是新建的" not in err
     assert _run(capsys, monkeypatch, config, "disable", "clerk")[0] == 0
     assert _run(capsys, monkeypatch, config, "enable", "clerk")[0] == 0
     assert _run(capsys, monkeypatch, config, "reset", "clerk", "--password-stdin",
@@ -49,8 +49,8 @@ def test_every_account_action_from_the_shell(config: Path, capsys: pytest.Captur
     assert _run(capsys, monkeypatch, config, "role", "clerk", "administrator")[0] == 0
     code, out, _ = _run(capsys, monkeypatch, config, "list")
     lines = out.splitlines()
-    assert code == 0 and lines[1].split()[:3] == ["boss", "administrator", "active"]
-    assert lines[2].split()[:4] == ["clerk", "administrator", "must", "change"]
+    assert code == 0 and lines[1].split()[:3] == ["boss", "管理员", "正常"]
+    assert lines[2].split()[:3] == ["clerk", "管理员", "须改密码"]
     settings = load_settings(config)
     actions = [e.action for e in audit_entries(settings).entries]
     assert actions[:6] == ["user role", "user reset", "user enable", "user disable",
@@ -63,14 +63,14 @@ def test_mistakes_are_exit_2_with_a_message(config: Path, capsys: pytest.Capture
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     _run(capsys, monkeypatch, config, "add", "boss", "--password-stdin", stdin=PASSWORD + "\n")
     code, _, err = _run(capsys, monkeypatch, config, "disable", "nobody")
-    assert code == 2 and "no user 'nobody'" in err and "user list" in err
+    assert code == 2 and "没有用户 'nobody'" in err and "user list" in err
     code, _, err = _run(capsys, monkeypatch, config, "disable", "boss")
     assert code == 2 and "唯一可用的管理员" in err  # the office keeps one administrator
     code, _, err = _run(capsys, monkeypatch, config, "add", "boss", "--password-stdin",
                         stdin=PASSWORD + "\n")
-    assert code == 2 and "exists already" in err
+    assert code == 2 and "已存在" in err and "user reset boss" in err
     code, _, err = _run(capsys, monkeypatch, config, "role", "boss", "king")
-    assert code == 2 and "invalid choice" in err
+    assert code == 2 and "无效的选项 'king'" in err and "administrator" in err
 
 
 def test_list_on_a_wrong_data_dir_says_so_and_creates_nothing(
@@ -79,8 +79,8 @@ def test_list_on_a_wrong_data_dir_says_so_and_creates_nothing(
     config = tmp_path / "elsewhere.toml"
     config.write_text('data_dir = "nothing-here"\n', encoding="utf-8")
     code, out, err = _run(capsys, monkeypatch, config, "list")
-    assert code == 0 and "no staff accounts yet" in out
-    assert str(tmp_path / "nothing-here" / "catalog.sqlite3") in err and "is new" in err
+    assert code == 0 and "还没有工作人员账户" in out
+    assert str(tmp_path / "nothing-here" / "catalog.sqlite3") in err and "是新建的" in err
     assert not (tmp_path / "nothing-here").exists()
 
 
@@ -90,7 +90,7 @@ def test_port_out_of_range_fails_validation(tmp_path: Path,
     config.write_text("[web]\nport = 99999\n", encoding="utf-8")
     assert main(["--config", str(config), "serve"]) == 2
     err = capsys.readouterr().err
-    assert "line 2" in err and "web.port" in err and "1-65535" in err and "端口" in err
+    assert "第 2 行" in err and "web.port" in err and "1-65535" in err and "端口" in err
     config.write_text("", encoding="utf-8")
     assert main(["--config", str(config), "serve", "--port", "70000"]) == 2
     assert "1-65535" in capsys.readouterr().err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -28,7 +29,26 @@ class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so ``main`` owns every exit status."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
+        raise UsageError(f"{self.prog}：{_chinese(message)}")
+
+
+#: argparse's messages (English, from the standard library) as the command line says them.
+_ARGPARSE = (
+    (r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)",
+     r"参数 \1：无效的选项 \2（可选：\3）"),
+    (r"argument (\S+): invalid (\w+) value: (.+)", r"参数 \1：\3 不是有效的 \2 值"),
+    (r"argument (\S+): expected one argument", r"参数 \1 后面需要一个值"),
+    (r"the following arguments are required: (.+)", r"缺少必需的参数：\1"),
+    (r"unrecognized arguments: (.+)", r"无法识别的参数：\1"),
+)
+
+
+def _chinese(message: str) -> str:
+    for pattern, replacement in _ARGPARSE:
+        translated, n = re.subn(pattern, replacement, message)
+        if n:
+            return translated
+    return message
 
 
 def build_parser() -> argparse.ArgumentParser:

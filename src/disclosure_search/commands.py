@@ -23,9 +23,9 @@ def _out(text: str = "") -> None:
 
 def _need_sources(settings: Settings) -> None:
     if not settings.sources:
-        where = settings.config_path or "no config file found"
-        raise ConfigError(f"no [[sources]] configured ({where}); pass --config or create "
-                          "disclosure-search.toml (see README, 'Configuration')")
+        where = settings.config_path or "没有找到配置文件"
+        raise ConfigError(f"没有配置任何来源 [[sources]]（{where}）：请用 --config 指定配置文件，"
+                          "或创建 disclosure-search.toml（见 README 的配置一节）")
 
 
 # -- crawl, reindex ---------------------------------------------------------------------------
@@ -39,19 +39,20 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
     if args.source:
         settings.source(args.source)
     stop = threading.Event()
-    bar = Progress("crawl")
+    bar = Progress("抓取")
     steps: dict[str, Progress] = {}
 
     def step(stage: str, detail: str) -> None:
         if stage not in steps:
             bar.done()
-            steps[stage] = Progress(stage)
+            steps[stage] = Progress(STAGES.get(stage, stage))
         steps[stage].step(detail)
 
     with stop_on_signals(stop):
         report = run_locked_crawl(
             settings, source_id=args.source, full=args.full, stop=stop,
-            on_progress=lambda e: bar.step(f"{e.outcome:9} {e.url}"), on_step=step, wait_s=0,
+            on_progress=lambda e: bar.step(f"{OUTCOMES.get(e.outcome, e.outcome)} {e.url}"),
+            on_step=step, wait_s=0,
         )
     for progress in (bar, *steps.values()):
         progress.done()
@@ -59,15 +60,22 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.status == "finished" and not report.scope_problems else 1
 
 
+#: Stages and crawl outcomes as the progress line names them.
+STAGES = {"extract": "提取", "index": "索引", "verify": "核对"}
+OUTCOMES = {"new": "新增", "changed": "有变化", "unchanged": "未变化", "failed": "失败",
+            "gone": "已消失", "skipped": "跳过"}
 #: How a run ended, in the words the staff crawl-health page uses.
 RUN_STATUS = {"finished": "完成", "interrupted": "中断", "failed": "失败", "running": "进行中"}
 
 
 def print_crawl_summary(report: Any) -> None:
-    """Print the per-source table of a pipeline report and the failures with their reasons.
+    """Print the per-source table of a pipeline report, the failures with their reasons and
+    what re-checking the saved expected-items lists found.
 
     The duration is the one stored with the run, so it equals the crawl-health page's.
     """
+    from disclosure_search.reports.reasons import reason_text
+
     mode = "全量" if report.swept else "增量"
     _out(f"第 {report.run_id} 次抓取：{RUN_STATUS.get(report.status, report.status)}（{mode}），"
          f"用时 {report.elapsed_s:.1f} 秒")
@@ -83,10 +91,14 @@ def print_crawl_summary(report: Any) -> None:
     if failures:
         _out(f"失败 {len(failures)} 个：")
         for url, reason in failures[:20]:
-            _out(f"  {url}：{reason}")
+            _out(f"  {url}：{reason_text(reason)}")
         if len(failures) > 20:
             _out(f"  ……另有 {len(failures) - 20} 个（见工作人员专区的“抓取状况”页）")
     _out(f"已索引 {report.indexed} 份文件")
+    watch = getattr(report, "watch", None)
+    if watch and watch.lists:
+        _out(f"已复查保存的清单 {watch.lists} 份（{watch.items} 项）：新近公开 "
+             f"{watch.newly_online} 项，新近逾期 {watch.newly_overdue} 项（详见工作人员专区首页）")
     for problem in getattr(report, "scope_problems", ()):
         _out(problem)
 
@@ -98,15 +110,16 @@ def reindex(args: argparse.Namespace, settings: Settings) -> int:
 
     _need_sources(settings)
     if not settings.catalog_path.exists():
-        raise DisclosureSearchError(f"no archive at {settings.data_dir}; run "
-                                    "`disclosure-search crawl` first")
-    bar = Progress("reindex")
+        raise DisclosureSearchError(f"{settings.data_dir} 中还没有存档：请先运行 "
+                                    "disclosure-search crawl")
+    bar = Progress("重建索引")
     with crawl_lock(settings.data_dir, wait_s=0):
-        report = rebuild(settings, on_step=lambda stage, detail: bar.step(f"{stage} {detail}"))
+        report = rebuild(settings, on_step=lambda stage, detail: bar.step(
+            f"{STAGES.get(stage, stage)} {detail}"))
     bar.done()
     docs = sum(sum(c.values()) for c in report.documents.values())
-    _out(f"reindexed {report.indexed} document(s) from the archive in {report.elapsed_s:.1f} s"
-         f" ({docs} re-extracted with changes, {len(report.extract_failures)} failure(s))")
+    _out(f"已从存档重建索引：{report.indexed} 份文件，用时 {report.elapsed_s:.1f} 秒"
+         f"（重新提取后有变化 {docs} 份，失败 {len(report.extract_failures)} 个）")
     return 0
 
 
@@ -117,7 +130,8 @@ def _date_arg(value: str | None, flag: str) -> date | None:
     try:
         return parse_typed_date(value)
     except TypedDateError:
-        raise UsageError(f"{flag} {value!r}: expected {TYPED_DATE_FORM}") from None
+        raise UsageError(f"{flag} {value!r}：日期格式应为 {TYPED_DATE_FORM}（例如 2018-03-05）"
+                         ) from None
 
 
 def search(args: argparse.Namespace, settings: Settings) -> int:
@@ -125,22 +139,22 @@ def search(args: argparse.Namespace, settings: Settings) -> int:
     from disclosure_search.index.backend import open_backend
 
     if args.category and args.category not in CATEGORIES:
-        raise UsageError(f"unknown category {args.category!r} (one of {', '.join(CATEGORIES)})")
+        raise UsageError(f"未知的分类 {args.category!r}（可选：{'、'.join(CATEGORIES)}）")
     query = SearchQuery(
         text=args.query, category=args.category, source=args.source, agency=args.agency,
         date_from=_date_arg(args.date_from, "--from"), date_to=_date_arg(args.date_to, "--to"),
         sort=args.sort, page=max(args.page, 1), per_page=min(max(args.per_page, 1), 100),
     )
     if query.date_from and query.date_to and query.date_from > query.date_to:
-        raise UsageError("--from is after --to")
+        raise UsageError("--from 的日期晚于 --to")
     if settings.index.backend == "whoosh" and not settings.index_dir.exists():
-        raise DisclosureSearchError(f"no index at {settings.index_dir}; run "
-                                    "`disclosure-search crawl` first")
+        raise DisclosureSearchError(f"{settings.index_dir} 中还没有索引：请先运行 "
+                                    "disclosure-search crawl")
     backend = open_backend(settings.index_dir, config=settings.index)
     try:
         result = backend.search(query)
     except QueryError as exc:
-        raise UsageError(f"query: {exc}") from None
+        raise UsageError(f"检索式：{exc}") from None
     finally:
         backend.close()
     if args.json:
@@ -160,12 +174,17 @@ def _result_json(settings: Settings, result: Any) -> dict[str, Any]:
         return result_json(result)
 
 
+#: Facets as the shell prints them.
+FACETS = {"category": "分类", "year": "年份", "source": "来源", "agency": "发布机构",
+          "validity": "有效性", "topic": "主题分类"}
+
+
 def _print_result(result: Any) -> None:
     import re
 
     plain = re.compile(r"<[^>]+>")
-    _out(f"{result.total} result(s) in {result.took_ms:.0f} ms"
-         + (f" — did you mean {result.suggestion}?" if result.suggestion else ""))
+    _out(f"共 {result.total} 条结果，用时 {result.took_ms:.0f} 毫秒"
+         + (f"；您是不是要找：{result.suggestion}" if result.suggestion else ""))
     first = (result.query.page - 1) * result.query.per_page
     for n, hit in enumerate(result.hits, first + 1):
         when = hit.published_date.isoformat() if hit.published_date else "----------"
@@ -177,12 +196,12 @@ def _print_result(result: Any) -> None:
         if snippet:
             _out(f"     {snippet.replace('&amp;', '&')[:160]}")
     if not result.total:
-        _out("nothing matched: try fewer or other words, the other script, or wider filters")
+        _out("没有找到：试试更少或别的词、繁体/简体写法，或放宽筛选条件")
     for name, counts in result.facets.items():
         if not counts:
             continue
-        shown = ", ".join(f"{k} {v}" for k, v in list(counts.items())[:12])
-        _out(f"{name}: {shown}")
+        shown = "，".join(f"{k} {v}" for k, v in list(counts.items())[:12])
+        _out(f"{FACETS.get(name, name)}：{shown}")
 
 
 # -- web, jobs, portal --------------------------------------------------------------------------
@@ -195,8 +214,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
 
     caught = catch_up_settings(settings)
     if caught and (caught.indexed or caught.removed):
-        _out(f"index caught up with the archive: {caught.indexed} document(s) written,"
-             f" {caught.removed} removed")
+        _out(f"索引已与存档同步：写入 {caught.indexed} 份文件，删除 {caught.removed} 份")
     run(settings)
     return 0
 
@@ -206,21 +224,21 @@ def verify(args: argparse.Namespace, settings: Settings) -> int:
     from disclosure_search.jobs.verify import verify as check
 
     if not settings.catalog_path.exists():
-        raise DisclosureSearchError(f"no archive at {settings.data_dir}; run "
-                                    "`disclosure-search crawl` first")
-    bar = Progress("verify")
+        raise DisclosureSearchError(f"{settings.data_dir} 中还没有存档：请先运行 "
+                                    "disclosure-search crawl")
+    bar = Progress("核对")
     result = check(settings, on_step=lambda stage, detail: bar.step(detail))
     bar.done()
     cell = lambda value: "-" if value is None else str(value)  # noqa: E731
-    _out(f"{'check':<46} {'catalog':>8} {'index':>8} {'archive':>8} {'differences':>12}")
+    _out(f"{'核对项':<43} {'目录':>6} {'索引':>6} {'存档':>6} {'差异':>10}")
     for row in result.checks:
-        _out(f"{row.name:<46} {cell(row.catalog):>8} {cell(row.index):>8}"
+        _out(f"{row.name:<40} {cell(row.catalog):>8} {cell(row.index):>8}"
              f" {cell(row.archive):>8} {row.differences:>12}")
         for example in row.examples:
             _out(f"    {example}")
         if row.differences and row.fix:
-            _out(f"    fix: {row.fix}")
-    _out("consistent" if result.clean else "DIFFERENCES FOUND")
+            _out(f"    解决办法：{row.fix}")
+    _out("一致" if result.clean else "发现差异")
     return 0 if result.clean else 1
 
 
@@ -230,7 +248,8 @@ def jobs(args: argparse.Namespace, settings: Settings) -> int:
 
     _need_sources(settings)
     for job in describe_jobs(settings):
-        _out("  ".join(f"{k}: {v}" for k, v in job.items()))
+        _out(f"定时任务 {job['id']}：{job['trigger']}（时区 {job['timezone']}），"
+             f"下次运行 {job['next_run_time'] or '未定'}")
     run_scheduler(settings)
     return 0
 
@@ -240,10 +259,10 @@ def sample_portal(args: argparse.Namespace, settings: Settings) -> int:
     layouts site on --port + 2)."""
     from disclosure_search.sample_portal.server import serve_forever
 
-    _out(f"sample bureau:      http://{args.host}:{args.port}/xxgk/")
-    _out(f"sample city portal: http://{args.host}:{args.port + 1}/")
-    _out(f"more layouts:       http://{args.host}:{args.port + 2}/")
-    _out("Ctrl-C stops it.")
+    _out(f"示例科技局网站：  http://{args.host}:{args.port}/xxgk/")
+    _out(f"示例市政府门户：  http://{args.host}:{args.port + 1}/")
+    _out(f"更多网站版式：    http://{args.host}:{args.port + 2}/")
+    _out("按 Ctrl-C 停止。")
     serve_forever(args.host, args.port, args.port + 1)
     return 0
 
@@ -272,22 +291,24 @@ def demo(args: argparse.Namespace, settings: Settings) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     ports = {"kjj": args.portal_port, "city": args.portal_port + 1}
     with SamplePortal(ports=ports) as portal:
-        _out(f"sample portal: {portal.start_url('kjj')}  {portal.start_url('city')}")
+        _out(f"示例网站：{portal.start_url('kjj')}  {portal.start_url('city')}")
         config = data_dir / "disclosure-search.toml"
         config.write_text(portal.config_toml(data_dir), encoding="utf-8")
         demo_settings = load_settings(config, overrides={"web.port": args.port})
-        _out(f"crawling into {data_dir} (config: {config})")
+        _out(f"正在抓取到 {data_dir}（配置文件：{config}）")
         crawl(argparse.Namespace(source=None, full=False), demo_settings)
         _out()
-        _out("sample search: 科技 --category 规范性文件")
+        _out("示例检索：科技 --category 规范性文件")
         search(argparse.Namespace(
             query="科技", category="规范性文件", source=None, agency=None, date_from=None,
             date_to=None, sort="relevance", page=1, per_page=3, json=False), demo_settings)
         if args.no_serve:
             return 0
         _out()
-        _out(f"search site: http://{demo_settings.web.host}:{demo_settings.web.port}/"
-             "  (Ctrl-C stops it)")
+        site = f"http://{demo_settings.web.host}:{demo_settings.web.port}/"
+        _out(f"检索网站：{site}  （按 Ctrl-C 停止）")
+        _out(f"工作人员专区：{site}staff/  （先在另一个终端新建账户："
+             f"disclosure-search --config {config} user add 用户名）")
         return serve(args, demo_settings)
 
 

@@ -159,10 +159,22 @@ class Settings:
         for src in self.sources:
             if src.id == source_id:
                 return src
-        known = ", ".join(s.id for s in self.sources) or "none configured"
-        raise ConfigError(f"unknown source {source_id!r} (known: {known})")
+        known = "、".join(s.id for s in self.sources) or "（尚未配置任何来源）"
+        raise ConfigError(f"未知的来源 {source_id!r}（已配置：{known}）")
 
 
+def _toml_error(path: Path, exc: Exception) -> str:
+    """tomllib's message with its place in Chinese: "… 第 3 行第 12 列：TOML 格式错误（…）"."""
+    text = str(exc)
+    place = re.search(r"\s*\(at line (\d+), column (\d+)\)", text)
+    if not place:
+        return f"{path}：TOML 格式错误（{text}）"
+    reason = text[: place.start()] + text[place.end():]
+    return f"{path} 第 {place.group(1)} 行第 {place.group(2)} 列：TOML 格式错误（{reason.strip()}）"
+
+
+#: Setting types as an error message names them.
+_KINDS = {"bool": "true 或 false", "int": "整数", "float": "数字", "str": "字符串"}
 _TOP_KEYS = {"data_dir", "timezone", "crawl", "web", "index", "sources", "agencies"}
 _SECTIONS = {"crawl", "web", "index"}
 _SOURCE_KEYS = {
@@ -210,14 +222,14 @@ def load_settings(
             text = config_path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise ConfigError(
-                f"config file {config_path} not found; create it or pass --config"
+                f"找不到配置文件 {config_path}：请创建它，或用 --config 指定"
             ) from None
         except UnicodeDecodeError:
-            raise ConfigError(f"{config_path}: not UTF-8 text") from None
+            raise ConfigError(f"{config_path}：不是 UTF-8 编码的文本") from None
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{config_path}: {exc}") from None
+            raise ConfigError(_toml_error(config_path, exc)) from None
     base = config_path.parent.resolve() if config_path else Path.cwd()
     parser = _Parser(text, str(config_path or "<defaults>"))
     settings = parser.settings(raw, base)
@@ -260,7 +272,7 @@ def _apply_overrides(settings: Settings, flat: dict[str, Any], base: Path) -> Se
 def _coerce_into(target: Any, name: str, value: Any, where: str) -> Any:
     types = {f.name: f.type for f in fields(target)}
     if name not in types:
-        raise ConfigError(f"unknown setting {where!r}")
+        raise ConfigError(f"未知的设置项 {where!r}")
     kind = types[name]
     try:
         if kind == "bool":
@@ -275,20 +287,20 @@ def _coerce_into(target: Any, name: str, value: Any, where: str) -> Any:
         else:
             coerced = str(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"setting {where!r} must be {kind}, got {value!r}") from None
+        raise ConfigError(f"设置项 {where!r} 应为{_KINDS.get(str(kind), str(kind))}，"
+                          f"实际为 {value!r}") from None
     problem = check_value(where, coerced)
     if problem:
-        raise ConfigError(f"setting {where!r}: {problem}")
+        raise ConfigError(f"设置项 {where!r}：{problem}")
     return replace(target, **{name: coerced})
 
 
 def check_value(key: str, value: Any) -> str:
     """What is wrong with a setting's value beyond its type ('' when nothing is)."""
     if key == "web.port" and not 0 <= value <= 65535:
-        return (f"port {value} is out of range: use 1-65535 (0 picks a free port) / "
-                f"端口 {value} 超出范围，请使用 1-65535")
+        return f"端口 {value} 超出范围，请使用 1-65535（0 表示自动选一个空闲端口）"
     if key in {"web.session_idle_minutes", "web.session_max_hours"} and value < 1:
-        return f"must be at least 1, got {value!r}"
+        return f"至少为 1，实际为 {value!r}"
     return ""
 
 
@@ -296,7 +308,7 @@ def _check_tz(name: str, where: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{where}: unknown time zone {name!r} (e.g. 'Asia/Shanghai')") from None
+        raise ConfigError(f"{where}：未知的时区 {name!r}（例如 'Asia/Shanghai'）") from None
     return name
 
 
@@ -312,8 +324,8 @@ class _Parser:
         lookup: str | None = None,
     ) -> ConfigError:
         line = self.line_of(lookup or key.rsplit(".", 1)[-1], table, nth)
-        where = f"{self.filename}, line {line}" if line else self.filename
-        return ConfigError(f"{where}: {key}: {message}")
+        where = f"{self.filename} 第 {line} 行" if line else self.filename
+        return ConfigError(f"{where}：{key}：{message}")
 
     def line_of(self, key: str, table: str | None, nth: int) -> int | None:
         """Line number of ``key`` inside ``[table]`` (of the nth ``[[sources]]``), or None."""
@@ -335,29 +347,29 @@ class _Parser:
     def settings(self, raw: dict[str, Any], base: Path) -> Settings:
         for key in raw:
             if key not in _TOP_KEYS:
-                raise self.fail(key, f"unknown key (expected one of {sorted(_TOP_KEYS)})")
+                raise self.fail(key, f"未知的设置项（可用：{'、'.join(sorted(_TOP_KEYS))}）")
         data_dir = raw.get("data_dir", "data")
         if not isinstance(data_dir, str) or not data_dir:
-            raise self.fail("data_dir", "must be a non-empty string")
+            raise self.fail("data_dir", "应为非空的字符串（数据目录）")
         timezone = raw.get("timezone", "Asia/Shanghai")
         if not isinstance(timezone, str):
-            raise self.fail("timezone", "must be a string such as 'Asia/Shanghai'")
+            raise self.fail("timezone", "应为字符串，例如 'Asia/Shanghai'")
         try:
             _check_tz(timezone, "timezone")
         except ConfigError as exc:
-            raise self.fail("timezone", str(exc).split(": ", 1)[1]) from None
+            raise self.fail("timezone", str(exc).split("：", 1)[1]) from None
         crawl = self.section(raw.get("crawl", {}), CrawlSettings(), "crawl")
         web = self.section(raw.get("web", {}), WebSettings(), "web")
         index = self.index(raw.get("index", {}))
         self.check_cron(crawl.schedule)
         sources = raw.get("sources", [])
         if not isinstance(sources, list):
-            raise self.fail("sources", "must be an array of tables: [[sources]]")
+            raise self.fail("sources", "应写成表数组：[[sources]]")
         parsed = tuple(self.source(s, i) for i, s in enumerate(sources))
         ids = [s.id for s in parsed]
         for sid in ids:
             if ids.count(sid) > 1:
-                raise self.fail("sources.id", f"duplicate source id {sid!r}", "sources")
+                raise self.fail("sources.id", f"来源 id {sid!r} 重复", "sources")
         return Settings(
             data_dir=(base / data_dir).resolve(),
             timezone=timezone,
@@ -371,31 +383,31 @@ class _Parser:
     def agencies(self, raw: Any) -> tuple[tuple[str, str], ...]:
         """``[agencies]``: ``"name" = ["spelling", ...]`` -> (spelling, name) pairs."""
         if not isinstance(raw, dict):
-            raise self.fail("agencies", 'must be a table: "name" = ["other spelling", ...]')
+            raise self.fail("agencies", '应为表："名称" = ["其他写法", ...]')
         pairs: dict[str, str] = {}
         for name, spellings in raw.items():
             if not isinstance(spellings, list) or not all(
                 isinstance(s, str) and s.strip() for s in spellings
             ):
-                raise self.fail(f"agencies.{name}", "must be a list of spellings (strings)",
+                raise self.fail(f"agencies.{name}", "应为写法（字符串）的列表",
                                 "agencies", lookup=name)
             for spelling in (name, *spellings):
                 key = "".join(spelling.split())
                 if pairs.get(key, name) != name:
-                    raise self.fail(f"agencies.{name}", f"{spelling!r} is already a spelling "
-                                    f"of {pairs[key]!r}", "agencies", lookup=name)
+                    raise self.fail(f"agencies.{name}", f"{spelling!r} 已是 {pairs[key]!r} 的"
+                                    "一种写法", "agencies", lookup=name)
                 pairs[key] = name
         return tuple(sorted(pairs.items()))
 
     def section(self, raw: Any, default: Any, name: str) -> Any:
         if not isinstance(raw, dict):
-            raise self.fail(name, "must be a table")
+            raise self.fail(name, "应为表（[...] 一节）")
         types = {f.name: str(f.type) for f in fields(default)}
         values: dict[str, Any] = {}
         for key, value in raw.items():
             if key not in types:
-                known = ", ".join(sorted(types))
-                raise self.fail(f"{name}.{key}", f"unknown key (known: {known})", name)
+                known = "、".join(sorted(types))
+                raise self.fail(f"{name}.{key}", f"未知的设置项（可用：{known}）", name)
             values[key] = self.typed(f"{name}.{key}", value, types[key], name)
         return replace(default, **values)
 
@@ -423,9 +435,9 @@ class _Parser:
             "str": isinstance(value, str),
         }.get(kind, True)
         if not ok:
-            raise self.fail(key, f"must be {kind}, got {value!r}", table)
+            raise self.fail(key, f"应为{_KINDS.get(kind, kind)}，实际为 {value!r}", table)
         if kind in {"int", "float"} and value < 0:
-            raise self.fail(key, f"must not be negative, got {value!r}", table)
+            raise self.fail(key, f"不能为负数，实际为 {value!r}", table)
         problem = check_value(key, value)
         if problem:
             raise self.fail(key, problem, table)
@@ -436,7 +448,7 @@ class _Parser:
         if len(parts) != 5:
             raise self.fail(
                 "crawl.schedule",
-                f"cron {expr!r} needs 5 fields (minute hour day month weekday)",
+                f"cron 表达式 {expr!r} 应有 5 个字段（分 时 日 月 星期）",
                 "crawl",
             )
         try:
@@ -445,28 +457,27 @@ class _Parser:
             CronTrigger.from_crontab(expr)
         except ValueError as exc:
             raise self.fail(
-                "crawl.schedule", f"cron {expr!r} does not parse: {exc}", "crawl"
+                "crawl.schedule", f"cron 表达式 {expr!r} 无法解析：{exc}", "crawl"
             ) from None
 
     def source(self, raw: Any, nth: int) -> SourceSettings:
         if not isinstance(raw, dict):
-            raise self.fail("sources", "each [[sources]] must be a table")
+            raise self.fail("sources", "每个 [[sources]] 都应为表")
         for key in raw:
             if key not in _SOURCE_KEYS:
-                raise self.fail(
-                    f"sources.{key}", f"unknown key (known: {sorted(_SOURCE_KEYS)})", "sources", nth
-                )
+                known = "、".join(sorted(_SOURCE_KEYS))
+                raise self.fail(f"sources.{key}", f"未知的设置项（可用：{known}）", "sources", nth)
         sid = raw.get("id")
         if not isinstance(sid, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", sid):
-            raise self.fail("sources.id", "required: letters, digits, _ or -", "sources", nth)
+            raise self.fail("sources.id", "必填：字母、数字、_ 或 -", "sources", nth)
         urls = raw.get("start_urls")
         if not isinstance(urls, list) or not urls or not all(isinstance(u, str) for u in urls):
-            raise self.fail("sources.start_urls", "required: a list of URLs", "sources", nth)
+            raise self.fail("sources.start_urls", "必填：网址列表", "sources", nth)
         for url in urls:
             parts = urlsplit(url)
             if parts.scheme not in {"http", "https"} or not parts.netloc:
                 raise self.fail(
-                    "sources.start_urls", f"{url!r} is not an http(s) URL", "sources", nth
+                    "sources.start_urls", f"{url!r} 不是 http(s) 网址", "sources", nth
                 )
         for key in ("list_url_pattern", "detail_url_pattern"):
             pattern = raw.get(key)
@@ -475,22 +486,23 @@ class _Parser:
             try:
                 re.compile(pattern)
             except (re.error, TypeError) as exc:
-                raise self.fail(f"sources.{key}", f"not a regex: {exc}", "sources", nth) from None
+                raise self.fail(f"sources.{key}", f"不是有效的正则表达式：{exc}", "sources",
+                                nth) from None
         cats = raw.get("categories", {})
         if not isinstance(cats, dict):
-            raise self.fail("sources.categories", "must be a table", "sources", nth)
+            raise self.fail("sources.categories", "应为表", "sources", nth)
         for prefix, cat in cats.items():
             if cat not in CATEGORIES:
                 raise self.fail(
                     "sources.categories",
-                    f"{cat!r} for {prefix!r} is not a category (one of {', '.join(CATEGORIES)})",
+                    f"{prefix!r} 对应的 {cat!r} 不是分类（可用：{'、'.join(CATEGORIES)}）",
                     "sources.categories",
                     nth,
                     lookup=prefix,
                 )
         hosts = raw.get("allowed_hosts", [])
         if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
-            raise self.fail("sources.allowed_hosts", "must be a list of hosts", "sources", nth)
+            raise self.fail("sources.allowed_hosts", "应为主机名列表", "sources", nth)
         return SourceSettings(
             id=sid,
             name=str(raw.get("name", sid)),

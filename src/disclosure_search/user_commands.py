@@ -42,46 +42,47 @@ def user(args: argparse.Namespace, settings: Settings) -> int:
 
     catalog = settings.catalog_path
     existed = catalog.exists()
-    print(f"catalog: {catalog}", file=sys.stderr)
+    print(f"使用的目录（catalog）：{catalog}", file=sys.stderr)
     if not existed:
-        print(f"note: {catalog} is new (no crawl has used this data directory); if the site "
-              "runs with another config file, pass the same --config", file=sys.stderr)
+        print(f"注意：{catalog} 是新建的（还没有抓取用过这个数据目录）；如果网站用的是另一个"
+              "配置文件，请加上同一个 --config", file=sys.stderr)
     command = args.user_command
     if command == "list":
         return _list(accounts.list_users(settings) if existed else [])
     if command == "add":
         role = accounts.add_user(settings, args.name, _password(args, args.name),
                                  role=args.role)
-        print(f"staff account {args.name!r} created ({role})")
+        print(f"已新增工作人员账户 {args.name}（{accounts.ROLES[role]}，{role}）")
     elif command in {"disable", "enable"}:
         accounts.set_disabled(settings, args.name, command == "disable")
-        print(f"{args.name!r} {command}d")
+        print(f"已{'停用' if command == 'disable' else '启用'}账户 {args.name}"
+              + ("，其现有会话已全部结束" if command == "disable" else ""))
     elif command == "reset":
         accounts.reset_password(settings, args.name, _password(args, args.name))
-        print(f"{args.name!r}: temporary password set; a new one must be chosen at the next "
-              "login, and every open session has ended")
+        print(f"已为 {args.name} 设置临时密码：下次登录时须设置新密码，其现有会话已全部结束")
     else:
         accounts.set_role(settings, args.name, args.role)
-        print(f"{args.name!r} is now {args.role}; every open session has ended")
+        print(f"已将 {args.name} 的角色改为{accounts.ROLES[args.role]}（{args.role}），"
+              "其现有会话已全部结束")
     return 0
 
 
 def _list(users: list[User]) -> int:
     if not users:
-        print("no staff accounts yet; create one with 'disclosure-search user add NAME'")
+        print("还没有工作人员账户；用 disclosure-search user add 用户名 新增一个")
         return 0
-    print(f"{'name':20} {'role':14} {'state':14} {'created (UTC)':26} last login (UTC)")
+    print(f"{'用户名':17} {'角色':12} {'状态':10} {'创建时间（UTC）':20} 最近登录（UTC）")
     for u in users:
-        state = "disabled" if u.disabled else ("must change" if u.must_change else "active")
-        print(f"{u.name:20} {u.role:14} {state:14} {u.created_at:26} "
-              f"{u.last_login or 'never'}")
+        state = "已停用" if u.disabled else ("须改密码" if u.must_change else "正常")
+        print(f"{u.name:20} {u.role_label:12} {state:10} {u.created_at:26} "
+              f"{u.last_login or '从未登录'}")
     return 0
 
 
 def _password(args: argparse.Namespace, name: str) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
-    password = getpass.getpass(f"password for {name}: ")
-    if getpass.getpass("again: ") != password:
-        raise UsageError("the two passwords differ")
+    password = getpass.getpass(f"{name} 的密码：")
+    if getpass.getpass("再输入一次：") != password:
+        raise UsageError("两次输入的密码不一致")
     return password

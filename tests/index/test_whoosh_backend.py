@@ -44,7 +44,7 @@ def test_second_writer_gets_a_clear_lock_error(
     second = open_backend(tmp_path / "ix", writable=True)
     held = first._writer()  # type: ignore[attr-defined]
     try:
-        with pytest.raises(SearchIndexError, match="locked by another writer"):
+        with pytest.raises(SearchIndexError, match="正被另一个写入者"):
             second.upsert(DOCS[:1])
     finally:
         held.cancel()
@@ -81,7 +81,7 @@ def test_an_index_of_another_schema_version_is_rebuilt_by_a_writer(
     writer.upsert(DOCS[:2])
     writer.close()
     (tmp_path / "ix" / whoosh_backend.SCHEMA_MARKER).write_text(f"{old}\n")
-    with pytest.raises(SearchIndexError, match=r"another version.*reindex"):
+    with pytest.raises(SearchIndexError, match=r"由另一个版本建立.*reindex"):
         open_backend(tmp_path / "ix")
     rebuilt = open_backend(tmp_path / "ix", writable=True)
     assert rebuilt.stats().doc_count == 0

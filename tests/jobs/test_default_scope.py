@@ -82,5 +82,5 @@ def test_a_source_that_finds_nothing_says_what_was_left_out_and_exits_1(
         status = cli.main(["--config", str(config), "crawl"])
     out = capsys.readouterr().out  # type: ignore[attr-defined]
     assert status == 1
-    assert "source city found no documents" in out
+    assert "来源 city 没有找到任何文件" in out
     assert site.url("/col/col4101/") in out and "start_urls" in out

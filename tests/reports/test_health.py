@@ -37,7 +37,7 @@ def test_run_duration_counts_and_failure_reasons() -> None:
     assert list(health.totals)[:6] == ["fetched", "unchanged", "new", "changed", "removed",
                                        "failed"]
     assert health.totals["failed"] == 3 and health.totals["bytes"] == 5000
-    assert health.failure_reasons == {"HTTP 404": 3}
+    assert health.failure_reasons == {"HTTP 404（页面不存在）": 3}
 
 
 def test_healthy_site_has_no_warnings() -> None:

@@ -105,3 +105,4 @@ def test_missing_index_is_503_with_what_to_do(tmp_path: object) -> None:
     assert home.status_code == 200 and "尚未建立" in home.get_data(as_text=True)
     api = client.get("/api/search?q=x")
     assert api.status_code == 503 and "reindex" in api.get_json()["error"]
+    assert "检索索引" in api.get_json()["error"] and "does not exist" not in api.get_json()["error"]

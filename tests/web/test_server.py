@@ -111,5 +111,23 @@ def test_port_in_use_is_a_clear_usage_error(tmp_path: Path) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         for workers in (1, 2):
-            with pytest.raises(UsageError, match=f"port {port} on 127.0.0.1 is already in use"):
+            with pytest.raises(UsageError, match=f"127.0.0.1 上的端口 {port} 已被占用"):
                 serve(Settings(data_dir=tmp_path), "127.0.0.1", port, workers=workers)
+
+
+def test_serve_on_a_taken_port_exits_2_with_a_chinese_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from disclosure_search.cli import main
+
+    config = tmp_path / "site.toml"
+    config.write_text('data_dir = "data"\n', encoding="utf-8")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = main(["--config", str(config), "serve", "--host", "127.0.0.1",
+                     "--port", str(port)])
+    err = capsys.readouterr().err
+    assert code == 2 and f"错误：127.0.0.1 上的端口 {port} 已被占用" in err
+    assert "--port" in err and "Traceback" not in err

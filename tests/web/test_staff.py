@@ -308,12 +308,12 @@ def test_add_user_rules(tmp_path: Path) -> None:
     from disclosure_search.errors import UsageError
 
     settings = Settings(data_dir=tmp_path)
-    with pytest.raises(UsageError, match="at least 10"):
+    with pytest.raises(UsageError, match="密码至少 10 个字符"):
         auth.add_user(settings, "clerk", "short")
-    with pytest.raises(UsageError, match="user name"):
+    with pytest.raises(UsageError, match=r"用户名 .* 无效"):
         auth.add_user(settings, "bad name!", PASSWORD)
     auth.add_user(settings, "clerk", PASSWORD)
-    with pytest.raises(UsageError, match="exists already"):
+    with pytest.raises(UsageError, match="已存在"):
         auth.add_user(settings, "clerk", PASSWORD)
     assert auth.authenticate(settings, "clerk", PASSWORD, "127.0.0.1").outcome == "ok"
 

@@ -58,7 +58,7 @@ class Catalog(DocumentsMixin):
         path = Path(path)
         warcs = Path(archive_dir) if archive_dir else path.parent / "archive"
         if readonly and not path.exists():
-            raise ArchiveError(f"no catalog at {path}; run `disclosure-search crawl` first")
+            raise ArchiveError(f"{path} 中还没有存档目录：请先运行 disclosure-search crawl")
         if not readonly:
             path.parent.mkdir(parents=True, exist_ok=True)
         target = f"file:{path}?mode=ro" if readonly else str(path)
@@ -76,7 +76,7 @@ class Catalog(DocumentsMixin):
                 conn.execute("SELECT 1 FROM captures LIMIT 1")
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise ArchiveError(f"{path} is not a usable catalog: {exc}") from None
+            raise ArchiveError(f"{path} 不是可用的存档目录：{exc}") from None
         return cls(conn, warcs, readonly)
 
     def close(self) -> None:

@@ -148,7 +148,7 @@ def parse(text: str) -> tuple[QueryTree | None, bool]:
         QueryError: the text is longer than :data:`MAX_QUERY_CHARS`.
     """
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"the query is {len(text)} characters long; at most {MAX_QUERY_CHARS}")
+        raise QueryError(f"检索词有 {len(text)} 个字，最多 {MAX_QUERY_CHARS} 个")
     parser = _Parser(_lex(text))
     parts: list[QueryTree | None] = []
     while parser.peek() is not None:

@@ -67,9 +67,9 @@ def _open_index(index_dir: Path, writable: bool) -> windex.FileIndex:
     exists = windex.exists_in(str(index_dir))
     current = exists and marker.exists() and marker.read_text().strip() == str(SCHEMA_VERSION)
     if not writable and not current:
-        state = "was built by another version" if exists else "does not exist"
+        state = "由另一个版本建立" if exists else "不存在"
         raise SearchIndexError(
-            f"the search index in {index_dir} {state}; run `disclosure-search reindex` to build it"
+            f"{index_dir} 中的检索索引{state}：请运行 disclosure-search reindex 重建"
         )
     if not current:
         if exists:
@@ -144,8 +144,8 @@ class WhooshBackend:
         except LockError as exc:
             lock = self.index_dir / "MAIN_WRITELOCK"
             raise SearchIndexError(
-                f"the search index is locked by another writer (a crawl or reindex); wait for it, "
-                f"or remove {lock} if no such process is running"
+                f"检索索引正被另一个写入者（抓取或重建索引）锁定：请等它"
+                f"结束；如果没有这样的进程在运行，请删除 {lock}"
             ) from exc
 
     def upsert(self, docs: Iterable[Document]) -> int:
@@ -294,7 +294,7 @@ class WhooshBackend:
         """Run ``query``; an AND of plain words that finds nothing is retried as OR."""
         started = time.perf_counter()
         if query.page < 1 or query.per_page < 1:
-            raise QueryError("page and per_page must be 1 or more")
+            raise QueryError("page 和 per_page 至少为 1")
         parsed, explicit = parse(query.text)
         tree = qc.scoped(parsed, query.scope)
         engine = self._engine()

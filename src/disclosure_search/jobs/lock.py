@@ -30,8 +30,8 @@ class LockHolder:
     started_at: str
 
     def describe(self) -> str:
-        """Return e.g. ``pid 4242 on host1, started 2024-05-01T02:00:00+00:00``."""
-        return f"pid {self.pid} on {self.host}, started {self.started_at}"
+        """Return e.g. ``pid 4242，主机 host1，开始于 2024-05-01T02:00:00+00:00``."""
+        return f"pid {self.pid}，主机 {self.host}，开始于 {self.started_at}"
 
 
 def lock_path(data_dir: Path) -> Path:
@@ -105,10 +105,10 @@ class CrawlLock:
 
     def _locked_message(self) -> str:
         holder = read_holder(self.path)
-        who = holder.describe() if holder else "a process that has not written its pid yet"
+        who = holder.describe() if holder else "一个尚未写入 pid 的进程"
         return (
-            f"another crawl is running ({who}); wait for it to finish, "
-            f"or stop that process (lock file {self.path})"
+            f"另一次抓取正在进行（{who}）：请等它结束，"
+            f"或停止那个进程（锁文件 {self.path}）"
         )
 
     def _write_holder(self, fd: int) -> LockHolder:

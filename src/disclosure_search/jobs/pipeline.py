@@ -146,12 +146,12 @@ def scope_problem(source: SourceSettings, stats: CrawlStats, documents: int) -> 
     left_out = sum(stats.left_out.values())
     if stats.stopped or (documents and left_out <= stats.fetched):
         return None
-    what = "found no documents" if not documents else (
-        f"left {left_out} links out of scope against {stats.fetched} fetched")
-    folders = ", ".join(f"{folder} ({n})" for folder, n in stats.left_out.most_common(5))
-    advice = (f"; most were under {folders}: add those folders to start_urls, or set "
-              "detail_url_pattern / list_url_pattern") if folders else "; check start_urls"
-    return f"source {source.id} {what}{advice}"
+    what = "没有找到任何文件" if not documents else (
+        f"有 {left_out} 个链接在抓取范围之外（已抓取 {stats.fetched} 个）")
+    folders = "、".join(f"{folder}（{n} 个）" for folder, n in stats.left_out.most_common(5))
+    advice = (f"；多数在 {folders}：请把这些目录加入 start_urls，或设置 "
+              "detail_url_pattern / list_url_pattern") if folders else "；请检查 start_urls"
+    return f"来源 {source.id} {what}{advice}"
 
 
 def _worker(settings: Settings, stop: threading.Event | None) -> ExtractWorker:

@@ -35,7 +35,7 @@ def nightly_trigger(settings: Settings) -> CronTrigger:
         return CronTrigger.from_crontab(settings.crawl.schedule, timezone=settings.tz)
     except ValueError as exc:
         raise ConfigError(
-            f"crawl.schedule: cron {settings.crawl.schedule!r} does not parse: {exc}") from None
+            f"crawl.schedule：cron 表达式 {settings.crawl.schedule!r} 无法解析：{exc}") from None
 
 
 def build_scheduler(settings: Settings) -> BlockingScheduler:

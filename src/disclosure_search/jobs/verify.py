@@ -70,17 +70,17 @@ def _archive_check(catalog: Catalog, on_step: StepCallback | None) -> Check:
             bad.append(f"{capture.url} ({capture.warc_file}@{capture.warc_offset}): {problem}")
         if on_step:
             on_step("verify", capture.url)
-    return Check("captures readable from their WARC record", len(ids), None, len(ids) - len(bad),
-                 len(bad), "restore the WARC files from a backup", tuple(bad[:SHOWN]))
+    return Check("存档副本能从 WARC 记录读出", len(ids), None, len(ids) - len(bad),
+                 len(bad), "从备份恢复 WARC 文件", tuple(bad[:SHOWN]))
 
 
 def _read_back(catalog: Catalog, capture: Capture) -> str:
     try:
         page = catalog.read_page(capture)
     except (ArchiveError, OSError, ValueError) as exc:
-        return f"unreadable: {exc}"
+        return f"无法读取：{exc}"
     if page.status and hashlib.sha256(page.body).hexdigest() != capture.sha256:
-        return "payload differs from the catalog's digest"
+        return "内容与目录中记录的摘要不符"
     return ""
 
 
@@ -89,31 +89,31 @@ def _extraction_checks(catalog: Catalog) -> list[Check]:
     pending = [c.url for c in ledger.pending()]
     failed = ledger.failed()
     return [
-        Check("archived pages not yet extracted", len(pending), None, None, len(pending),
-              "run `disclosure-search crawl` (or `reindex`)", tuple(pending[:SHOWN])),
+        Check("已存档但尚未提取的页面", len(pending), None, None, len(pending),
+              "运行 disclosure-search crawl（或 reindex）", tuple(pending[:SHOWN])),
         # recorded failures are not differences: they are listed with their reasons
-        Check("pages whose extraction failed (recorded)", len(failed), None, None, 0, "",
+        Check("提取失败的页面（已记录原因）", len(failed), None, None, 0, "",
               tuple(f"{url}: {reason}" for url, reason in failed[:SHOWN])),
     ]
 
 
 def _index_check(settings: Settings, catalog: Catalog) -> Check:
     count = len(catalog.fingerprints())
-    name = "documents indexed as the catalog holds them"
+    name = "索引中的文件与目录一致"
     try:
         backend = open_backend(settings.index_dir, config=settings.index)
     except SearchIndexError as exc:
-        return Check(name, count, None, None, max(count, 1), "run `disclosure-search reindex`",
+        return Check(name, count, None, None, max(count, 1), "运行 disclosure-search reindex",
                      (str(exc),))
     try:
         diff: IndexDiff = compare(catalog, backend)
         indexed = len(backend.fingerprints())
     finally:
         backend.close()
-    examples = ([f"missing {i}" for i in diff.missing[:SHOWN]]
-                + [f"stale {i}" for i in diff.stale[:SHOWN]]
-                + [f"not in the catalog {i}" for i in diff.extra[:SHOWN]])
+    examples = ([f"索引中缺少 {i}" for i in diff.missing[:SHOWN]]
+                + [f"索引中已过时 {i}" for i in diff.stale[:SHOWN]]
+                + [f"目录中没有 {i}" for i in diff.extra[:SHOWN]])
     total = len(diff.missing) + len(diff.stale) + len(diff.extra)
     return Check(name, count, indexed, None, total,
-                 "run `disclosure-search crawl`, `serve` or `reindex` (each catches up)",
+                 "运行 disclosure-search crawl、serve 或 reindex（都会补齐索引）",
                  tuple(examples[:SHOWN]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -10,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from disclosure_search.models import CrawlRun, Document
+from disclosure_search.reports.reasons import reason_text
 
 #: The counters shown first, in this order; any others the crawler reports follow.
 COUNTER_ORDER: tuple[str, ...] = (
@@ -103,8 +105,8 @@ def _ordered(counters: dict[str, int]) -> dict[str, int]:
 
 
 def _reason_kind(reason: str) -> str:
-    """Group failures by the start of the reason ("HTTP 404", "timeout", ...)."""
-    return reason.split(":", 1)[0].strip()[:60] or "unknown"
+    """Group failures by the start of the reason, in Chinese ("HTTP 404（页面不存在）", ...)."""
+    return re.split(r"：|: ", reason_text(reason), maxsplit=1)[0].strip()[:60] or "原因不明"
 
 
 def _quiet_sources(documents: Sequence[Document], now: datetime,

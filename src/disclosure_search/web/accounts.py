@@ -64,8 +64,7 @@ class LoginResult:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise UsageError(f"密码至少 {MIN_PASSWORD} 个字符 (the password must have at least "
-                         f"{MIN_PASSWORD} characters)")
+        raise UsageError(f"密码至少 {MIN_PASSWORD} 个字符，请换一个更长的密码。")
 
 
 def _check_role(role: str) -> None:
@@ -85,8 +84,7 @@ def add_user(settings: Settings, name: str, password: str, *, role: str | None =
             the account exists already.
     """
     if not NAME_RE.fullmatch(name):
-        raise UsageError(f"用户名 {name!r} 无效：用 2-64 个字母、数字或 _ . @ - "
-                         "(user name: use 2-64 letters, digits, '_', '.', '@' or '-')")
+        raise UsageError(f"用户名 {name!r} 无效：请用 2-64 个字母、数字或 _ . @ - 组成。")
     _check_password(password)
     with connect(settings) as conn:
         if role is None:
@@ -98,8 +96,9 @@ def add_user(settings: Settings, name: str, password: str, *, role: str | None =
                          "must_change) VALUES (?, ?, ?, ?, ?)",
                          (name, _hasher.hash(password), now_iso(), role, int(must_change)))
         except sqlite3.IntegrityError:
-            raise UsageError(f"用户 {name!r} 已存在 (user {name!r} exists already)") from None
-        audit_row(conn, actor, "user add", f"{name} {role}", ip)
+            raise UsageError(f"用户 {name!r} 已存在；要重设其密码请用 disclosure-search user reset "
+                             f"{name}") from None
+        audit_row(conn, actor, "user add", f"{name}（{ROLES[role]}）", ip)
     return role
 
 
@@ -123,10 +122,9 @@ def _update(settings: Settings, name: str, sql: str, params: tuple[object, ...],
         changed = conn.execute(f"UPDATE staff_users SET {sql} WHERE name = ?",
                                (*params, name)).rowcount
         if not changed:
-            raise UsageError(f"没有用户 {name!r} (no user {name!r}); "
-                             "'disclosure-search user list' shows them")
+            raise UsageError(f"没有用户 {name!r}；disclosure-search user list 列出所有账户")
         conn.execute("DELETE FROM staff_sessions WHERE user = ?", (name,))
-        audit_row(conn, actor, action, f"{name} {detail}".strip(), ip)
+        audit_row(conn, actor, action, f"{name}{detail}", ip)
 
 
 def set_disabled(settings: Settings, name: str, disabled: bool, *, actor: str = "cli",
@@ -145,7 +143,7 @@ def set_role(settings: Settings, name: str, role: str, *, actor: str = "cli",
     if role != "administrator":
         _keep_an_administrator(settings, name)
     _update(settings, name, "role = ?", (role,), actor=actor, ip=ip, action="user role",
-            detail=role)
+            detail=f"：改为{ROLES[role]}")
 
 
 def reset_password(settings: Settings, name: str, temporary: str, *, actor: str = "cli",
@@ -189,7 +187,7 @@ def authenticate(settings: Settings, name: str, password: str, ip: str) -> Login
     with connect(settings) as conn:
         wait = _wait_s(conn, name, ip)
         if wait:
-            audit_row(conn, name, "login throttled", f"{wait} s", ip)
+            audit_row(conn, name, "login throttled", f"须等待 {wait} 秒", ip)
             return LoginResult("throttled", wait)
         row = conn.execute("SELECT password_hash, disabled FROM staff_users WHERE name = ?",
                            (name,)).fetchone()
@@ -204,7 +202,7 @@ def authenticate(settings: Settings, name: str, password: str, ip: str) -> Login
             return LoginResult("ok")
         conn.execute("INSERT INTO login_failures (name, ip, at) VALUES (?, ?, ?)",
                      (name, ip, _clock()))
-        audit_row(conn, name, "login failed", "unknown user" if row is None else "", ip)
+        audit_row(conn, name, "login failed", "无此用户" if row is None else "密码错误", ip)
         return LoginResult("bad")
 
 

@@ -138,8 +138,8 @@ class Resources:
         index_dir = self.settings.index_dir
         if self.settings.index.backend == "whoosh" and not index_dir.exists():
             raise SearchIndexError(
-                f"search index {index_dir} does not exist yet; "
-                "run 'disclosure-search crawl' or 'disclosure-search reindex' first"
+                f"检索索引 {index_dir} 尚未建立：请先运行 disclosure-search crawl 或 "
+                "disclosure-search reindex"
             )
         return open_backend(index_dir, writable=False, config=self.settings.index)
 
@@ -149,6 +149,6 @@ class Resources:
         path = self.settings.catalog_path
         if not path.exists():
             raise ArchiveError(
-                f"archive catalog {path} does not exist yet; run 'disclosure-search crawl' first"
+                f"存档目录 {path} 尚未建立：请先运行 disclosure-search crawl"
             )
         return Catalog.open(path, readonly=True)

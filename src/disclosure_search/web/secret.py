@@ -38,8 +38,8 @@ def session_key(settings: Settings) -> bytes:
         return _read(path) if path.exists() else _create(path)
     except OSError as exc:
         raise DisclosureSearchError(
-            f"cannot keep the session key in {path} ({exc.strerror or exc}); make the data "
-            "directory writable or set web.secret_key") from None
+            f"无法把会话密钥保存到 {path}（{exc.strerror or exc}）：请让数据目录可写，"
+            "或设置 web.secret_key") from None
 
 
 def _create(path: Path) -> bytes:
@@ -68,6 +68,6 @@ def _read(path: Path) -> bytes:
         path.chmod(0o600)
     key = path.read_text(encoding="ascii").strip()
     if len(key) < 32:
-        raise DisclosureSearchError(f"{path} holds no usable key; delete it to make a new one "
-                                    "(everyone logged in will have to log in again)")
+        raise DisclosureSearchError(f"{path} 中没有可用的密钥：删除它即可生成新的"
+                                    "（所有已登录的人需要重新登录）")
     return key.encode("ascii")

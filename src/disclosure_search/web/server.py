@@ -75,12 +75,11 @@ def listen(host: str, port: int) -> socket.socket:
         return socket.create_server((host, port), family=family, backlog=1024)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            raise UsageError(f"port {port} on {host} is already in use (another server is "
-                             "running there); stop it or choose another port with --port or "
-                             f"web.port / 端口 {port} 已被占用，请换一个端口") from None
+            raise UsageError(f"{host} 上的端口 {port} 已被占用（那里已有服务在运行）：请停止它，"
+                             "或用 --port 或 web.port 换一个端口") from None
         if exc.errno in {errno.EACCES, errno.EADDRNOTAVAIL}:
-            raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another "
-                             "web.host / web.port (ports below 1024 need privileges)") from None
+            raise UsageError(f"无法在 {host}:{port} 上监听（{exc.strerror}）：请换一个 web.host / "
+                             "web.port（1024 以下的端口需要管理员权限）") from None
         raise
 
 
@@ -151,7 +150,7 @@ def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> No
         listener.close()
     failed = [c.name for c in children if c.exitcode not in (0, -signal.SIGTERM)]
     if failed and not stop.is_set():
-        raise DisclosureSearchError(f"web worker(s) {', '.join(failed)} exited; see the log above")
+        raise DisclosureSearchError(f"网站工作进程 {'、'.join(failed)} 已退出：原因见上面的日志")
 
 
 def _worker(settings: Settings, listener: socket.socket, levels: dict[str, int]) -> None:

@@ -13,6 +13,7 @@ from flask import Flask, redirect, render_template, request, url_for
 
 from disclosure_search.errors import UsageError
 from disclosure_search.reports import watchlist
+from disclosure_search.reports.reasons import reason_text
 from disclosure_search.web import (
     accounts,
     auth,
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda value: local_time(value, settings), "stafftime")
     app.add_template_filter(present.field_label, "field_label")
     app.add_template_filter(present.change_summary_text, "change_note")
+    app.add_template_filter(reason_text, "reason_text")
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
 
