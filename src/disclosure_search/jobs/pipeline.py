@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from collections import Counter
@@ -120,10 +121,18 @@ def run_crawl(
 
 
 def recheck_saved(settings: Settings, catalog: Catalog) -> Recheck:
-    """Check every saved expected-items list again against the archive (after a crawl)."""
-    found = watchlist.recheck(settings.catalog_path,
-                              catalog.iter_documents(include_removed=True),
-                              datetime.now(settings.tz).date())
+    """Check every saved expected-items list again against the archive (after a crawl).
+
+    A database that cannot be written right now (e.g. locked for longer than the timeout)
+    costs this re-check only, never the crawl: the next crawl checks again.
+    """
+    try:
+        found = watchlist.recheck(settings.catalog_path,
+                                  catalog.iter_documents(include_removed=True),
+                                  datetime.now(settings.tz).date())
+    except sqlite3.OperationalError as exc:
+        log.warning("saved checklists not re-checked this time: %s", exc)
+        return Recheck()
     if found.lists:
         log.info("saved checklists re-checked: %s", found)
     return found

@@ -19,6 +19,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
      "超过时限（{s} 秒内没有收到完整响应）"),
     (r"deadline(?P<rest>.*)", "超过时限{rest}"),
     (r"too large: more than (?P<n>\d+) bytes", "文件过大（超过 {n} 字节），已截断"),
+    (r"too large: Content-Length (?P<n>\d+) is more than (?P<m>\d+) bytes",
+     "文件过大（声明 {n} 字节，上限 {m} 字节），未下载"),
     (r"too slow: (?P<n>\d+) bytes in (?P<s>\d+) s.*", "下载过慢（{s} 秒只收到 {n} 字节），已放弃"),
     (r"incomplete body: the body ended after (?P<n>\d+) of (?P<m>\d+) bytes",
      "响应不完整（只收到 {m} 字节中的 {n} 字节）"),
