@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,8 @@ def test_every_account_action_from_the_shell(config: Path, capsys: pytest.Captur
     lines = out.splitlines()
     assert code == 0 and lines[1].split()[:3] == ["boss", "管理员", "正常"]
     assert lines[2].split()[:3] == ["clerk", "管理员", "须改密码"]
+    assert "创建时间（Asia/Shanghai）" in lines[0]  # local times, as on the staff pages
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", " ".join(lines[1].split()[3:5]))
     settings = load_settings(config)
     actions = [e.action for e in audit_entries(settings).entries]
     assert actions[:6] == ["user role", "user reset", "user enable", "user disable",

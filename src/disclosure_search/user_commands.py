@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from disclosure_search.config import Settings
@@ -48,7 +49,7 @@ def user(args: argparse.Namespace, settings: Settings) -> int:
               "配置文件，请加上同一个 --config", file=sys.stderr)
     command = args.user_command
     if command == "list":
-        return _list(accounts.list_users(settings) if existed else [])
+        return _list(accounts.list_users(settings) if existed else [], settings)
     if command == "add":
         role = accounts.add_user(settings, args.name, _password(args, args.name),
                                  role=args.role)
@@ -67,16 +68,24 @@ def user(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _list(users: list[User]) -> int:
+def _list(users: list[User], settings: Settings) -> int:
     if not users:
         print("还没有工作人员账户；用 disclosure-search user add 用户名 新增一个")
         return 0
-    print(f"{'用户名':17} {'角色':12} {'状态':10} {'创建时间（UTC）':20} 最近登录（UTC）")
+    zone = f"（{settings.timezone}）"
+    print(f"{'用户名':17} {'角色':12} {'状态':10} {'创建时间' + zone:20} 最近登录{zone}")
     for u in users:
         state = "已停用" if u.disabled else ("须改密码" if u.must_change else "正常")
-        print(f"{u.name:20} {u.role_label:12} {state:10} {u.created_at:26} "
-              f"{u.last_login or '从未登录'}")
+        print(f"{u.name:20} {u.role_label:12} {state:10} {_local(u.created_at, settings):26} "
+              f"{_local(u.last_login, settings) or '从未登录'}")
     return 0
+
+
+def _local(stored: str, settings: Settings) -> str:
+    """A stored UTC time in the configured zone, as the staff pages show it."""
+    if not stored:
+        return ""
+    return datetime.fromisoformat(stored).astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
 
 
 def _password(args: argparse.Namespace, name: str) -> str:

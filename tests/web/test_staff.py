@@ -346,11 +346,11 @@ def test_health_page_speaks_chinese(client: FlaskClient, staff_app: Flask) -> No
     from disclosure_search.archive.catalog import Catalog
 
     with Catalog.open(staff_app.config["SETTINGS"].catalog_path) as catalog:
-        for swept in (True, False):  # a pass that walked every list is a full sweep
+        for swept, failed in ((True, 0), (False, 9)):  # a pass that walked every list is full
             run = catalog.start_run(["kjj"], False)
             catalog.finish_run(run, "finished", {"kjj": {
                 "fetched": 12, "skipped_robots": 1, "bytes": 14606087, "skipped_known": 3,
-                "gone": 1, "requests": 14, "skipped_scope": 2}}, swept=swept)
+                "gone": 1, "requests": 14, "skipped_scope": 2, "failed": failed}}, swept=swept)
     _login(client)
     text = client.get("/staff/health").get_data(as_text=True)
     for key in ("skipped_robots", "bytes", "skipped_known", "skipped_scope", "gone",
@@ -359,6 +359,7 @@ def test_health_page_speaks_chinese(client: FlaskClient, staff_app: Flask) -> No
     assert "robots.txt 禁止" in text and "已抓取" in text and "南昌市科技局" in text
     assert "已知未重抓" in text and "请求数" in text
     assert "完成（全量）" in text and "完成（增量）" in text
+    assert "南昌市科技局：最近一次抓取失败 9 次" in text  # warnings name the source
 
 
 def test_public_version_notes_and_diff_use_field_labels() -> None:

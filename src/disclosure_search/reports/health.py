@@ -48,7 +48,8 @@ class RunHealth:
 
 @dataclass(frozen=True)
 class HealthWarning:
-    """Something that needs a person: ``kind`` is quiet / failures / extraction."""
+    """Something that needs a person: ``kind`` is quiet / failures / extraction; ``message``
+    says what about ``source`` (the page puts the source's name before it)."""
 
     kind: str
     source: str
@@ -126,7 +127,7 @@ def _quiet_sources(documents: Sequence[Document], now: datetime,
         expected = declared_last_year[source] / 365 * quiet_days
         if idle >= quiet_days and expected >= EXPECTED_MIN:
             out.append(HealthWarning("quiet", source, (
-                f"来源 {source} 已 {idle} 天没有新文件，按过去一年的发布量每 {quiet_days} 天"
+                f"已 {idle} 天没有新文件，按过去一年的发布量每 {quiet_days} 天"
                 f"约有 {expected:.0f} 份：请检查网站栏目是否改版或抓取是否受阻")))
     return out
 
@@ -144,7 +145,7 @@ def _failure_jumps(runs: Sequence[CrawlRun]) -> list[HealthWarning]:
         usual = statistics.median(p.get(source, 0) for p in previous)
         if failed >= max(FAILURE_FLOOR, FAILURE_FACTOR * usual):
             out.append(HealthWarning("failures", source, (
-                f"来源 {source} 最近一次抓取失败 {failed} 次，此前通常约 {usual:g} 次")))
+                f"最近一次抓取失败 {failed} 次，此前通常约 {usual:g} 次")))
     return out
 
 
@@ -166,7 +167,7 @@ def _extraction_gaps(documents: Sequence[Document], since: datetime) -> list[Hea
         before = older.get(source, [])
         usual = sum(before) / len(before) if before else 0.0
         if len(flags) >= MISSING_MIN_ITEMS and share >= MISSING_SHARE and usual < MISSING_SHARE:
-            message = (f"来源 {source} 最近新增的 {len(flags)} 份文件中 {share:.0%} 缺少发布日期、"
+            message = (f"最近新增的 {len(flags)} 份文件中 {share:.0%} 缺少发布日期、"
                        f"文号等元数据（以前为 {usual:.0%}）：网站可能已改版，请检查抽取规则")
             out.append(HealthWarning("extraction", source, message))
     return out
