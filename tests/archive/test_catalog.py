@@ -110,7 +110,7 @@ def test_migrations_are_idempotent_and_other_components_add_their_own(tmp_path: 
 
 
 def test_readonly_open(tmp_path: Path) -> None:
-    with pytest.raises(ArchiveError, match="run `disclosure-search crawl` first"):
+    with pytest.raises(ArchiveError, match="请先运行 disclosure-search crawl"):
         Catalog.open(tmp_path / "none.sqlite3", readonly=True)
     Catalog.open(tmp_path / "c.sqlite3").close()
     with Catalog.open(tmp_path / "c.sqlite3", readonly=True) as catalog:
@@ -118,5 +118,5 @@ def test_readonly_open(tmp_path: Path) -> None:
         with pytest.raises(sqlite3.OperationalError):
             catalog.start_run(["x"], False)
     (tmp_path / "junk.sqlite3").write_bytes(b"not a database at all" * 100)
-    with pytest.raises(ArchiveError, match="not a usable catalog"):
+    with pytest.raises(ArchiveError, match="不是可用的存档目录"):
         Catalog.open(tmp_path / "junk.sqlite3")
