@@ -125,8 +125,9 @@ def test_kill_9_anywhere_then_one_run_gives_the_clean_crawls_index(
 
     seed = int(os.environ.get("KILL9_SEED", "9"))
     rng = random.Random(seed)
-    points = [("crawl:", 0.0), ("crawl:", 0.3), ("extract:", 0.0), ("extract:", 0.5),
-              ("index:", 0.0), ("index:", 0.05), ("index:", 0.2),
+    # the progress lines of crawl, extraction and indexing ("抓取: 12 (40.0/s) …")
+    points = [("抓取:", 0.0), ("抓取:", 0.3), ("提取:", 0.0), ("提取:", 0.5),
+              ("索引:", 0.0), ("索引:", 0.05), ("索引:", 0.2),
               *(("", rng.uniform(0.5, whole)) for _ in range(3))]
     config = _config(site, tmp_path / "killed")
     killed = [(m, round(d, 2)) for m, d in points if _kill_when(config, m, d)]
