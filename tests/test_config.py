@@ -140,5 +140,5 @@ def test_index_section_chooses_the_engine_and_is_checked(tmp_path: Path) -> None
         "http://127.0.0.1:1", "http://127.0.0.1:2")
     for bad, key in (('backend = "solr"', "index.backend"), ('hosts = ["9200"]', "index.hosts"),
                      ('name = "Has Spaces"', "index.name")):
-        with pytest.raises(ConfigError, match=rf"line 2: {key}"):
+        with pytest.raises(ConfigError, match=rf"第 2 行：{key}："):
             load_settings(write(tmp_path, f"[index]\n{bad}\n"), environ={})

@@ -416,15 +416,15 @@ class _Parser:
         if hosts is not None:
             if not isinstance(hosts, list) or not hosts or not all(
                     isinstance(h, str) and urlsplit(h).scheme in {"http", "https"} for h in hosts):
-                raise self.fail("index.hosts", "must be a list of http(s) URLs", "index")
+                raise self.fail("index.hosts", "应为 http(s) 网址的列表", "index")
             raw = {**raw, "hosts": tuple(hosts)}
         index = self.section(raw, IndexSettings(), "index")
         if index.backend not in BACKENDS:
-            raise self.fail("index.backend", f"must be one of {', '.join(BACKENDS)}", "index")
+            raise self.fail("index.backend", f"应为以下之一：{'、'.join(BACKENDS)}", "index")
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,100}", index.name):
-            raise self.fail("index.name", "lower-case letters, digits, _ or -", "index")
+            raise self.fail("index.name", "只能用小写字母、数字、_ 或 -", "index")
         if index.shards < 1:
-            raise self.fail("index.shards", "must be 1 or more", "index")
+            raise self.fail("index.shards", "至少为 1", "index")
         return index
 
     def typed(self, key: str, value: Any, kind: str, table: str | None) -> Any:
