@@ -73,6 +73,12 @@ def test_a_json_endpoint_in_a_script_is_found_and_its_pages_listed() -> None:
                      "http://h/api/list?channelId=zcjd&pageNo=3")
 
 
+def test_a_proxy_answer_past_the_last_record_is_an_empty_list_not_a_file() -> None:
+    empty = b'<?xml version="1.0"?><datastore><recordset></recordset></datastore>'
+    links = data_page(empty, "text/xml", f"{PROXY}?startrecord=10&endrecord=12&columnid=4101")
+    assert links is not None and links.data_list and links.links == () and links.paging == ()
+
+
 def test_json_that_is_no_list_is_no_list_page() -> None:
     assert data_page(b'{"ok": true, "name": "x"}', "application/json", PAGE) is None
     assert data_page(b"not json", "application/json", PAGE) is None

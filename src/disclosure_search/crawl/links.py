@@ -105,8 +105,8 @@ def data_page(body: bytes, content_type: str, url: str) -> PageLinks | None:
     if "xml" in ctype or head.startswith(b"<?xml") or b"<datastore" in head:
         text = body.decode("utf-8", "replace")
         records = store_records(text)
-        if not records:
-            return None
+        if not records and "<recordset" not in text.lower():
+            return None  # other XML (a feed, a sitemap): not a list
         for record in records:
             found.anchors(fragment(record, url), url)
         found.data_paging += store_paging(text, "", url, len(records))
