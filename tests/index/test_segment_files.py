@@ -52,6 +52,23 @@ def test_segments_are_plain_files_that_readers_do_not_copy(tmp_path: Path) -> No
     assert _search(tmp_path, "农业发展银行")[0] == 401
 
 
+def test_a_reader_maps_the_segment_files_instead_of_reading_them(tmp_path: Path) -> None:
+    # Term lookups and postings blocks are slices of a memory map: no system call per read,
+    # and the pages are the page cache's, shared by every process that opens the index.
+    backend = open_backend(tmp_path, writable=True)
+    backend.upsert(_docs(1_200))
+    backend.close()
+    reader = open_backend(tmp_path)
+    try:
+        assert reader.search(SearchQuery(text="农业发展银行")).total == 400
+        maps = Path("/proc/self/maps").read_text()
+        mapped = {Path(line.split()[-1]).suffix for line in maps.splitlines()
+                  if str(tmp_path) in line}
+        assert {".trm", ".pst", ".col"} <= mapped
+    finally:
+        reader.close()
+
+
 def test_an_index_with_compound_segments_still_opens_and_searches(tmp_path: Path) -> None:
     backend = open_backend(tmp_path, writable=True)
     backend.upsert(_docs(30))

@@ -22,6 +22,7 @@ import pytest
 from whoosh import fields, formats
 from whoosh import index as windex
 from whoosh.codec import whoosh3
+from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.reading import TermNotFound
 
@@ -50,6 +51,9 @@ SIGNATURES = {
         "(self, dbfile, terminfo, format_, term=None, scorer=None)",
     (whoosh3.W3FieldWriter, "add_postings"): "(self, schema, lengths, items)",
     (whoosh3.W3PostingsWriter, "add_posting"): "(self, id_, weight, vbytes, length=None)",
+    (FileStorage, "open_file"): "(self, name, **kwargs)",  # index/storage.py overrides it
+    (FileStorage, "_fpath"): "(self, fname)",  # and calls it
+    (StructFile, "get"): "(self, position, length)",  # MappedFile.get
     (whoosh3.W3LeafMatcher, "__init__"):
         "(self, postfile, startoffset, length, format_, term=None, byteids=None, scorer=None)",
 }

@@ -73,9 +73,8 @@ class Generation:
             self._terms.move_to_end(key)
             return cached
         docnums, weights = array("I"), array("f")
-        for reader, offset in self.leaves:
-            if (field, text) in reader:
-                read_postings(reader, field, text, offset, docnums, weights)
+        for reader, offset in self.leaves:  # a segment without the term raises, once
+            read_postings(reader, field, text, offset, docnums, weights)
         entry = Term(docnums, weights, self.size)
         self._terms[key] = entry
         self._cached_bytes += entry.nbytes()

@@ -20,7 +20,7 @@ from whoosh.index import LockError
 from whoosh.searching import Searcher
 
 from disclosure_search.errors import QueryError, SearchIndexError
-from disclosure_search.index import analyzer, snippets
+from disclosure_search.index import analyzer, snippets, storage
 from disclosure_search.index import compile as qc
 from disclosure_search.index.bitsets import from_bits
 from disclosure_search.index.bulk import write_segments
@@ -75,11 +75,11 @@ def _open_index(index_dir: Path, writable: bool) -> windex.FileIndex:
         if exists:
             log.warning("rebuilding %s: it was built for another schema version", index_dir)
         index_dir.mkdir(parents=True, exist_ok=True)
-        created = windex.create_in(str(index_dir), build_schema())
+        created = storage.create_index(index_dir, build_schema())
         marker.write_text(f"{SCHEMA_VERSION}\n")
         return created
     try:
-        return windex.open_dir(str(index_dir))
+        return storage.open_index(index_dir)
     except (OSError, windex.IndexError) as exc:
         raise SearchIndexError(f"cannot open the search index in {index_dir}: {exc}") from exc
 
