@@ -26,10 +26,25 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting, so ``main`` owns every exit status."""
+    """argparse that raises instead of exiting, so ``main`` owns every exit status, and
+    whose help reads in Chinese (section titles, ``-h``, the usage line)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False  # our own -h, with its help in Chinese
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{self.prog}：{_chinese(message)}")
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: str | None, actions: Any, groups: Any,
+                  prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
 #: argparse's messages (English, from the standard library) as the command line says them.
@@ -53,34 +68,36 @@ def _chinese(message: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser with every subcommand of the command-line contract."""
-    parser = _Parser(prog="disclosure-search", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--config", help="TOML config (default: $DISCLOSURE_SEARCH_CONFIG, "
-                        "then ./disclosure-search.toml)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    parser = _Parser(prog="disclosure-search",
+                     description="政府信息公开检索：抓取、存档、索引，并提供检索网站和工作人员专区。")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help="显示版本号并退出")
+    parser.add_argument("--config", help="TOML 配置文件（默认依次为 $DISCLOSURE_SEARCH_CONFIG、"
+                        "./disclosure-search.toml）")
+    parser.add_argument("-v", "--verbose", action="store_true", help="记录调试细节")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("demo", help="serve the sample portal, crawl it, index it, serve the site")
-    p.add_argument("--port", type=int, default=8080, help="port of the search site")
+    p = sub.add_parser("demo", help="启动示例网站，抓取、索引，然后提供检索网站")
+    p.add_argument("--port", type=int, default=8080, help="检索网站的端口")
     p.add_argument("--portal-port", type=int, default=8701,
-                   help="port of the sample bureau (the city portal takes the next one)")
-    p.add_argument("--data-dir", help="where to keep the demo's archive (default: ./demo-data)")
-    p.add_argument("--no-serve", action="store_true", help="stop after crawling and searching")
+                   help="示例科技局网站的端口（市政府门户用下一个端口）")
+    p.add_argument("--data-dir", help="演示存档放在哪里（默认 ./demo-data）")
+    p.add_argument("--no-serve", action="store_true", help="抓取并示例检索后即停止")
 
-    p = sub.add_parser("crawl", help="one crawl pass, then index what changed")
-    p.add_argument("--source", help="only this source id")
-    p.add_argument("--full", action="store_true", help="full sweep instead of incremental")
+    p = sub.add_parser("crawl", help="抓取一遍，然后为有变化的文件建索引")
+    p.add_argument("--source", help="只抓取这个来源（id）")
+    p.add_argument("--full", action="store_true", help="全量抓取（而不是增量）")
 
-    sub.add_parser("reindex", help="rebuild the index from the archive (no network)")
-    sub.add_parser("verify", help="catalog / index / WARC consistency; exit 1 on a difference")
+    sub.add_parser("reindex", help="从存档重建索引（不联网）")
+    sub.add_parser("verify", help="核对目录、索引与 WARC 是否一致；有差异时退出码为 1")
 
-    p = sub.add_parser("serve", help="serve the search site")
+    p = sub.add_parser("serve", help="运行检索网站")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
 
-    sub.add_parser("jobs", help="run the nightly crawl on the config's schedule")
+    sub.add_parser("jobs", help="按配置的时间表运行每晚抓取")
 
-    p = sub.add_parser("search", help="search from the shell")
+    p = sub.add_parser("search", help="在命令行中检索")
     p.add_argument("query", nargs="?", default="")
     p.add_argument("--category")
     p.add_argument("--source")
@@ -90,31 +107,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance")
     p.add_argument("--page", type=int, default=1)
     p.add_argument("--per-page", type=int, default=10)
-    p.add_argument("--json", action="store_true", help="print JSON as /api/search does")
+    p.add_argument("--json", action="store_true", help="输出与 /api/search 相同的 JSON")
 
-    p = sub.add_parser("check", help="publication check of a checklist CSV")
+    p = sub.add_parser("check", help="按清单（CSV）核查是否已公开")
     p.add_argument("checklist")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--save", metavar="NAME", help="also save the list under NAME: every later "
-                   "crawl checks it again and the staff home page shows what changed")
+    p.add_argument("--save", metavar="NAME", help="同时以 NAME 为名保存清单：以后每次抓取都会"
+                   "再核查，变化显示在工作人员专区首页")
 
-    p = sub.add_parser("stats", help="counts per category, as in the annual report")
+    p = sub.add_parser("stats", help="按分类统计件数（与年度报告相同）")
     p.add_argument("--year", type=int)
     p.add_argument("--source")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("sample-portal", help="serve the bundled sample portal alone")
-    p.add_argument("--port", type=int, default=8701, help="port of the bureau site "
-                   "(the city portal takes the next one)")
+    p = sub.add_parser("sample-portal", help="只运行自带的示例网站")
+    p.add_argument("--port", type=int, default=8701, help="示例科技局网站的端口"
+                   "（市政府门户用下一个端口）")
     p.add_argument("--host", default="127.0.0.1")
 
-    p = sub.add_parser("sources", help="set up sources")
+    p = sub.add_parser("sources", help="设置来源")
     sources = p.add_subparsers(dest="sources_command", required=True, parser_class=_Parser)
-    p = sources.add_parser("probe", help="explore a site from one URL; print a [[sources]] "
-                           "section (stdout) and a preview of documents (stderr)")
-    p.add_argument("url", help="the site's 信息公开 landing page (or any list page)")
+    p = sources.add_parser("probe", help="从一个网址探查网站；输出 [[sources]] 配置（标准输出）"
+                           "和文件预览（标准错误）")
+    p.add_argument("url", help="网站的信息公开首页（或任一列表页）")
     p.add_argument("--max-pages", type=int, default=60,
-                   help="how many URLs to fetch at most (1-1000; default 60)")
+                   help="最多抓取多少个网址（1-1000，默认 60）")
 
     user_commands.add_parser(sub)
     return parser

@@ -17,22 +17,21 @@ if TYPE_CHECKING:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     """Register ``user`` and its subcommands on the CLI's subparsers."""
-    p = sub.add_parser("user", help="staff accounts")
+    p = sub.add_parser("user", help="工作人员账户")
     user_sub = p.add_subparsers(dest="user_command", required=True, parser_class=type(p))
-    user_sub.add_parser("list", help="every account with its role and state")
-    u = user_sub.add_parser("add", help="create an account (asks for the password)")
+    user_sub.add_parser("list", help="列出所有账户及其角色和状态")
+    u = user_sub.add_parser("add", help="新增账户（会询问密码）")
     u.add_argument("name")
     u.add_argument("--role", choices=["administrator", "staff"],
-                   help="default: administrator for the first account, staff after")
-    u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    for name, text in (("disable", "disable an account (its sessions end now)"),
-                       ("enable", "enable a disabled account")):
+                   help="默认：第一个账户为管理员，其后为工作人员")
+    u.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+    for name, text in (("disable", "停用账户（其会话立即结束）"),
+                       ("enable", "启用已停用的账户")):
         user_sub.add_parser(name, help=text).add_argument("name")
-    u = user_sub.add_parser("reset", help="set a temporary password; a new one is chosen at "
-                            "the next login")
+    u = user_sub.add_parser("reset", help="设置临时密码；下次登录时须设置新密码")
     u.add_argument("name")
-    u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    u = user_sub.add_parser("role", help="change an account's role (its sessions end now)")
+    u.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+    u = user_sub.add_parser("role", help="更改账户角色（其会话立即结束）")
     u.add_argument("name")
     u.add_argument("role", choices=["administrator", "staff"])
 
