@@ -9,7 +9,7 @@
   runs; never on one it was given): one node
   killed during a query load (errors counted; the replica answers), the node restarted with
   ``tools/elasticsearch up`` and the seconds until green; a bulk load interrupted (the
-  writing process killed mid-way) and re-run: documents lost.
+  writing process killed half-way) and resumed with what the index lacks: documents lost.
 
     python -m bench.es_cluster [--docs 20000] [--corpus DIR] [--queries 200] [--no-faults]
     python -m bench.es_cluster --docs 1000000 --own-cluster   # the documented long run
@@ -149,23 +149,37 @@ def _wait_green(found: Cluster, limit: float) -> float:
 
 
 def interrupted_bulk(found: Cluster, docs_path: Path, count: int) -> dict[str, Any]:
-    """Kill a process mid-way through a bulk load, run the load again; count what is missing."""
+    """Kill a bulk load half-way, resume it as catch-up does; count the documents missing.
+
+    The loading process is killed (SIGKILL) once half the documents are searchable; the
+    resumed load writes the documents the index lacks, as a crawl's catch-up does.
+    """
     config = found.config(RESUME_ALIAS)
     backend = open_backend(Path(), writable=True, config=config)
     backend.clear()
     env = {**os.environ, "BENCH_ES_HOSTS": ",".join(found.hosts)}
     child = subprocess.Popen([sys.executable, "-m", "bench.es_cluster", "--load-child",
                               str(docs_path)], env=env)
-    while child.poll() is None and _count(found) == 0:  # kill it once documents arrive
-        time.sleep(0.2)
+    while child.poll() is None and _count(found) < count // 2:
+        time.sleep(0.5)
+    killed = child.poll() is None
     child.kill()
     child.wait()
+    _post(found, f"/{RESUME_ALIAS}/_refresh")
     before = _count(found)
-    backend.upsert(read_documents(docs_path))  # the resumed load: upserts are idempotent
+    have = backend.ids()
+    resumed = backend.upsert(d for d in read_documents(docs_path) if d.id not in have)
     after = backend.stats().doc_count
     missing = count - len(backend.ids())
     backend.close()
-    return {"count_when_killed": before, "count_after_resume": after, "missing": missing}
+    return {"killed": killed, "count_when_killed": before, "resumed_written": resumed,
+            "count_after_resume": after, "missing": missing}
+
+
+def _post(found: Cluster, path: str) -> None:
+    request = urllib.request.Request(f"{found.hosts[0]}{path}", method="POST")
+    with urllib.request.urlopen(request, timeout=60):
+        pass
 
 
 def _count(found: Cluster) -> int:
@@ -181,6 +195,19 @@ def _load_child(docs_path: Path) -> int:
     backend = open_backend(Path(), writable=True, config=Cluster(hosts).config(RESUME_ALIAS))
     backend.upsert(read_documents(docs_path))
     return 0
+
+
+def _loaded(phase: Any, *args: Any) -> dict[str, Any]:
+    """Run one phase; its figures get the one-minute load average before and after it."""
+    before = load_average()
+    figures: dict[str, Any] = phase(*args)
+    figures["load"] = [before, load_average()]
+    return figures
+
+
+def _load(figures: dict[str, Any]) -> str:
+    before, after = figures["load"]
+    return f" (load {before:.1f} -> {after:.1f})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -205,23 +232,27 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         results: dict[str, Any] = {"docs": count, "nodes": len(found.hosts),
                                    "load_before": load_average()}
-        results["build"] = figures = build(found, docs_path, count)
+        results["build"] = figures = _loaded(build, found, docs_path, count)
         nodes = "; ".join(f"{name} " + ", ".join(f"{k} {v:.0f}" for k, v in mem.items())
                           for name, mem in figures["nodes"].items())
         print(f"build {count} documents into {len(found.hosts)} node(s): "
-              f"{figures['docs_per_s']:.0f} docs/s, Python side peak PSS "
-              f"{figures['python_peak_mb']:.0f} MB; {nodes}", flush=True)
-        results["queries"] = q = queries(found, docs_path, 20 if args.tiny else args.queries)
-        print(f"queries ({q['queries']}, facets + snippets): p50 {q['p50_ms']:.1f} ms, "
-              f"p95 {q['p95_ms']:.1f} ms", flush=True)
+              f"{figures['docs_per_s']:.0f} docs/s in {figures['seconds']:.0f} s, Python side "
+              f"peak PSS {figures['python_peak_mb']:.0f} MB; {nodes}{_load(figures)}",
+              flush=True)
+        results["queries"] = q = _loaded(queries, found, docs_path,
+                                         20 if args.tiny else args.queries)
+        print(f"queries ({q['queries']}, filters + facets + snippets): p50 {q['p50_ms']:.1f} "
+              f"ms, p95 {q['p95_ms']:.1f} ms{_load(q)}", flush=True)
         if found.state is not None and len(found.nodes) > 1 and not args.no_faults:
-            results["node_failure"] = f = node_failure(found, docs_path, 8 if args.tiny else 30)
+            results["node_failure"] = f = _loaded(node_failure, found, docs_path,
+                                                  8 if args.tiny else 30)
             print(f"one node killed under query load: {f['errors']} errors in "
                   f"{f['searches']} searches; back to green {f['seconds_to_green']:.0f} s "
-                  "after the restart", flush=True)
-            results["interrupted_bulk"] = b = interrupted_bulk(found, docs_path, count)
-            print(f"bulk load killed at {b['count_when_killed']} documents and re-run: "
-                  f"{b['missing']} missing", flush=True)
+                  f"after the restart{_load(f)}", flush=True)
+            results["interrupted_bulk"] = b = _loaded(interrupted_bulk, found, docs_path, count)
+            print(f"bulk load killed at {b['count_when_killed']} documents, resumed with "
+                  f"the {b['resumed_written']} missing: {b['missing']} of {count} missing "
+                  f"after{_load(b)}", flush=True)
         elif not args.no_faults:
             print("faults: skipped (only on a cluster this bench starts itself)", flush=True)
         results["load_after"] = load_average()
