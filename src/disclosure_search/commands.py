@@ -277,8 +277,8 @@ def sources(args: argparse.Namespace, settings: Settings) -> int:
     _out(sources_toml(result).rstrip("\n"))
     print(preview(result), file=sys.stderr, end="")
     if not result.documents:
-        print(f"error: no documents found from {result.start_url}; probe the page that lists "
-              "them, or raise --max-pages", file=sys.stderr)
+        print(f"错误：从 {result.start_url} 没有找到文件；"
+              "请探查列出文件的栏目页，或加大 --max-pages", file=sys.stderr)
         return 1
     return 0
 

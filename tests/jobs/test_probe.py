@@ -23,8 +23,8 @@ from disclosure_search.sample_portal.layouts import LAYOUTS, items_of
 from disclosure_search.sample_portal.server import SamplePortal
 
 HEADER = 'data_dir = "data"\n[crawl]\nrequests_per_second = 200.0\n\n'
-FIELDS = ("title", "category", "doc_number", "index_number", "agency", "written_date",
-          "published_date", "validity", "topic", "body")
+FIELDS = ("标题", "分类", "文号", "索引号", "发布机构", "成文日期", "发布日期", "有效性",
+          "主题分类", "正文", "附件")
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +60,9 @@ def test_the_suggested_section_pasted_unchanged_crawls_the_layout_completely(
     status, out, err = probe(tmp_path, capsys, portal.start_url("layouts", layout))
     assert status == 0, err
     assert out.count("[[sources]]") == 1 and "start_urls" in out
-    assert "preview of 5 documents" in err or "preview of" in err
+    assert "个文件的预览" in err
     for name in FIELDS:
-        assert f"    {name}" in err, name
+        assert f"    {name}：" in err, name
 
     paths = {"/" + url.split("/", 3)[3] for url in crawl_pasted(tmp_path, out, capsys)}
     assert paths == {item.path for item in items_of(layout)}
@@ -83,14 +83,14 @@ def test_the_section_names_how_lists_page_and_the_categories_of_columns(
     portal: SamplePortal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, jpage, _ = probe(tmp_path, capsys, portal.start_url("layouts", "jpage"))
-    assert "jpage data store" in jpage and "dataproxy.jsp" in jpage
+    assert "jpage 数据岛" in jpage and "dataproxy.jsp" in jpage
     assert "政务信息" in jpage and "公告公示" in jpage
     _, files, _ = probe(tmp_path, capsys, portal.start_url("layouts", "files"))
-    assert "createPageHTML" in files
+    assert "createPageHTML 分页，共 2 页" in files
     base = portal.base_url("layouts")
     assert f'"{base}/xxgk/wjxz/" = "其他文件"' in files
     _, json_list, _ = probe(tmp_path, capsys, portal.start_url("layouts", "json"))
-    assert "/api/xxgk/list" in json_list and "charset: " in json_list
+    assert "/api/xxgk/list" in json_list and "# 字符集：" in json_list
 
 
 def test_the_page_budget_is_kept(
@@ -101,7 +101,7 @@ def test_the_page_budget_is_kept(
                            "--max-pages", "4")
     asked = [p for p, *_ in portal.request_log[before:] if p != "/robots.txt"]
     assert len(asked) <= 4
-    assert "stopped at the page budget" in out
+    assert "已到页数预算" in out
     assert status in (0, 1)
 
 
@@ -112,8 +112,8 @@ def _closed_port() -> int:
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--max-pages", "0"], "--max-pages must be between 1 and 1000"),
-    (["--max-pages", "1001"], "--max-pages must be between 1 and 1000"),
+    (["--max-pages", "0"], "--max-pages 须在 1 到 1000 之间"),
+    (["--max-pages", "1001"], "--max-pages 须在 1 到 1000 之间"),
 ])
 def test_a_budget_out_of_range_is_refused(
     portal: SamplePortal, args: list[str], message: str, tmp_path: Path,
@@ -129,10 +129,10 @@ def test_bad_urls_are_refused_with_a_clear_message(
 ) -> None:
     pdf = portal.base_url("layouts") + items_of("files")[0].path
     cases = {
-        f"http://127.0.0.1:{_closed_port()}/xxgk/": "cannot reach",
-        pdf: "is not an HTML page",
-        "ftp://example.org/xxgk/": "is not an http(s) URL",
-        portal.base_url("layouts") + "/no/such/page.html": "HTTP 404",
+        f"http://127.0.0.1:{_closed_port()}/xxgk/": "无法访问",
+        pdf: "不是 HTML 页面",
+        "ftp://example.org/xxgk/": "不是 http(s) 网址",
+        portal.base_url("layouts") + "/no/such/page.html": "页面不存在",
     }
     for url, message in cases.items():
         status, out, err = probe(tmp_path, capsys, url)
@@ -146,5 +146,5 @@ def test_a_start_page_robots_txt_forbids_is_not_fetched(
 ) -> None:
     before = len(portal.request_log)
     status, out, err = probe(tmp_path, capsys, portal.base_url("city") + "/module/search/")
-    assert status == 1 and "disallowed by robots.txt" in err and out == ""
+    assert status == 1 and "被 robots.txt 禁止" in err and out == ""
     assert [p for p, *_ in portal.request_log[before:]] == ["/robots.txt"]

@@ -29,6 +29,7 @@ from disclosure_search.extract.calls import attachment_text, file_row_documents,
 from disclosure_search.extract.categories import OTHER, normalize_category
 from disclosure_search.extract.worker import ExtractWorker
 from disclosure_search.models import Document, FetchedPage, PageKind
+from disclosure_search.reports.reasons import reason_text
 from disclosure_search.vocabulary.urls import canonicalize
 
 MIN_PAGES, MAX_PAGES, DEFAULT_PAGES = 1, 1000, 60
@@ -94,8 +95,7 @@ class _Memory:
 def check_budget(max_pages: int) -> None:
     """Refuse a page budget outside ``MIN_PAGES..MAX_PAGES`` (UsageError)."""
     if not MIN_PAGES <= max_pages <= MAX_PAGES:
-        raise UsageError(f"--max-pages must be between {MIN_PAGES} and {MAX_PAGES}, "
-                         f"not {max_pages}")
+        raise UsageError(f"--max-pages 须在 {MIN_PAGES} 到 {MAX_PAGES} 之间，不能是 {max_pages}")
 
 
 def probe_site(settings: Settings, url: str, max_pages: int = DEFAULT_PAGES) -> ProbeResult:
@@ -109,7 +109,7 @@ def probe_site(settings: Settings, url: str, max_pages: int = DEFAULT_PAGES) -> 
     check_budget(max_pages)
     start = canonicalize(url)
     if start is None or urlsplit(url.strip()).scheme.lower() not in ("http", "https"):
-        raise UsageError(f"{url!r} is not an http(s) URL")
+        raise UsageError(f"{url!r} 不是 http(s) 网址")
     source = SourceSettings(id=source_id_for(start), name="", start_urls=(start,))
     memory = _Memory()
     events: dict[str, CrawlEvent] = {}
@@ -150,21 +150,21 @@ def source_id_for(url: str) -> str:
 def _start_page(memory: _Memory, event: CrawlEvent | None, start: str) -> FetchedPage:
     """The start page as fetched (after redirects), or an error saying why there is none."""
     if event is None or event.outcome == "skipped":
-        reason = event.reason if event else "nothing was fetched"
+        reason = reason_text(event.reason or "") if event else "没有抓到任何页面"
         answered = any(kind == "robots" for _, kind, _ in memory.pages.values())
         if not answered:  # not even robots.txt came back: the host is down or unknown
-            raise UsageError(f"cannot reach {start}: the host does not answer")
+            raise UsageError(f"无法访问 {start}：主机没有应答")
         if event is not None and "robots" in (event.reason or ""):
-            raise DisclosureSearchError(f"{start}: {reason}")
-        raise UsageError(f"cannot reach {start}: {reason}")
+            raise DisclosureSearchError(f"{start}：{reason}")
+        raise UsageError(f"无法访问 {start}：{reason}")
     if event.outcome == "failed":
-        raise UsageError(f"cannot reach {start}: {event.reason}")
+        raise UsageError(f"无法访问 {start}：{reason_text(event.reason or '')}")
     page = next(entry[0] for url in memory.order if (entry := memory.pages[url])[1] != "robots"
                 and entry[0].status not in REDIRECT_STATUSES)
     ctype = page.header("Content-Type") or ""
     if event.kind == "attachment" or (ctype and "html" not in ctype.lower()):
-        raise UsageError(f"{start} is not an HTML page (Content-Type {ctype or 'none'}); "
-                         "probe the page that lists the documents")
+        raise UsageError(f"{start} 不是 HTML 页面（Content-Type：{ctype or '无'}）；"
+                         "请探查列出文件的栏目页")
     return page
 
 
@@ -201,18 +201,18 @@ def _paging(tree: lxml.html.HtmlElement, url: str, links: PageLinks, memory: _Me
     """How a list pages, in words for a comment."""
     data = links.data_paging
     if data and any("startrecord=" in u for u in data):
-        return f"jpage data store, further records from {urlsplit(data[0]).path}"
+        return f"jpage 数据岛（datastore），其余记录取自 {urlsplit(data[0]).path}"
     if data:
-        return f"loaded as data from {urlsplit(data[0]).path}"
+        return f"列表由脚本从 {urlsplit(data[0]).path} 加载（JSON）"
     trs = trs_pages(tree, url)
     if trs:
-        return f"createPageHTML, {len(trs)} pages"
+        return f"createPageHTML 分页，共 {len(trs)} 页"
     params = {k.split("=")[0].lower() for u in links.paging for k in urlsplit(u).query.split("&")}
     if params & PAGE_PARAMS:
-        return "query-string paging (" + ", ".join(sorted(params & PAGE_PARAMS)) + ")"
+        return "网址参数分页（" + ", ".join(sorted(params & PAGE_PARAMS)) + "）"
     if links.paging:
-        return f"{len(links.paging)} more pages linked"
-    return "one page"
+        return f"链接了另外 {len(links.paging)} 页"
+    return "只有一页"
 
 
 def _own_prefix(url: str, links: PageLinks, memory: _Memory) -> str | None:
@@ -248,12 +248,12 @@ def _charset_notes(memory: _Memory) -> list[str]:
         seen[(reading.charset, header, meta)] += 1
     notes = []
     for (used, header, meta), count in seen.most_common():
-        where = ("in the HTTP header" if header != "-" else
-                 "only in <meta>" if meta != "-" else "nowhere (detected)")
+        where = ("在 HTTP 头中声明" if header != "-" else
+                 "只在 <meta> 中声明" if meta != "-" else "没有声明（按内容识别）")
         lying = [d for d in (header, meta) if d not in ("-", used)]
-        note = f"{count} page(s) read as {used}, declared {where}"
+        note = f"{count} 个页面按 {used} 解码，{where}"
         if lying:
-            note += f"; declared {', '.join(lying)} does not fit the bytes"
+            note += f"；声明的 {', '.join(lying)} 与内容不符"
         notes.append(note)
     return notes
 
@@ -285,7 +285,7 @@ def _read_files(doc: Document, memory: _Memory, worker: ExtractWorker) -> Docume
     for att in doc.attachments:
         entry = memory.pages.get(att.url)
         if entry is None:
-            read.append(replace(att, error="not fetched within the probe's budget"))
+            read.append(replace(att, error="探查的页数预算内未抓取"))
             continue
         page = entry[0]
         try:
