@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import operator
 import os
 import re
 import tempfile
@@ -205,6 +206,39 @@ def iter_subgrams(text: str) -> Iterator[Token]:
             gram = word[i : i + 2]
             if gram not in seen:
                 yield gram, start + i, start + i + 2
+
+
+#: A run of letters and digits of any script: copied pieces are matched inside these runs.
+_RUN = re.compile(r"[^\W_]+")
+
+
+def chargram_set(text: str) -> set[str]:
+    """Return every overlapping two-character piece of the letter-and-digit runs of ``text``.
+
+    Unlike :func:`iter_bigrams`, digits and Latin letters are split too and a run goes on
+    across scripts (``政府2020年`` gives ``府2``, ``20``, ``02``, ``0年``), so any copied piece
+    of two or more letters or digits has all its pieces here. A run of one character gives
+    that character. Folded first (see :func:`fold`); punctuation and spaces end a run.
+    """
+    grams: set[str] = set()
+    for run in _RUN.findall(fold(text)):
+        if len(run) == 1:
+            grams.add(run)
+        else:
+            grams.update(map(operator.add, run, run[1:]))
+    return grams
+
+
+def chargram_runs(text: str) -> list[list[str]]:
+    """Return the two-character pieces of each letter-and-digit run of a query, in order.
+
+    Runs of one character are left out when a longer run is there (the piece it came from
+    may go on in the document: ``、公安`` is ``公安``); a text of only such runs keeps them.
+    """
+    runs = _RUN.findall(fold(text))
+    if any(len(run) > 1 for run in runs):
+        return [list(map(operator.add, run, run[1:])) for run in runs if len(run) > 1]
+    return [[run] for run in runs]
 
 
 def bigrams(text: str) -> list[str]:

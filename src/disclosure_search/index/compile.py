@@ -79,7 +79,21 @@ def _leaf_query(leaf: Leaf) -> wq.Query:
         clauses.append(wq.And([wq.Or([wq.Term(f, g) for f in fields]) for g in grams]))
     if grams:  # matches only what the clauses above match; it changes the order, not the set
         clauses.append(_title_run(grams))
+    if leaf.scope == "all":
+        clauses.append(_piece_query(leaf.text))
     return wq.Or(clauses) if clauses else wq.NullQuery
+
+
+def _piece_query(text: str) -> wq.Query:
+    """A copied piece: every two-character piece of its runs in ``chars`` (match only).
+
+    This is what finds a piece that starts or ends inside a word, cuts through a number or
+    holds a one-character word (``014年全省粮食生``, ``子镇人民政府``); it adds no score.
+    """
+    pieces = _unique([gram for run in analyzer.chargram_runs(text) for gram in run])
+    if not pieces:
+        return wq.NullQuery
+    return wq.ConstantScoreQuery(wq.And([wq.Term("chars", p) for p in pieces]), 0.0)
 
 
 def tree_query(tree: QueryTree) -> wq.Query:

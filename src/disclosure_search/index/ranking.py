@@ -171,7 +171,8 @@ def _positive_terms(query: wq.Query, negated: bool = False) -> Iterable[tuple[st
 
 def _bonuses(query: wq.Query) -> Iterable[tuple[wq.Query, float]]:
     if isinstance(query, wq.ConstantScoreQuery):
-        yield query.child, float(query.score)
+        if query.score:  # a zero-score clause (copied pieces) matches, it never ranks
+            yield query.child, float(query.score)
     elif isinstance(query, wq.CompoundQuery) and not isinstance(query, wq.Not):
         for sub in query.subqueries:
             yield from _bonuses(sub)

@@ -22,7 +22,7 @@ EXCERPT_CHARS = 12_000
 #: Characters of attachment text kept for snippets when the body has no match.
 ATTACHMENT_EXCERPT_CHARS = 3_000
 #: Bump when the schema or the analysis changes: an index built by another version is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _SKIP_EMPTY = frozenset({
     "agency", "year", "category", "source", "doc_number_norm", "validity", "topic",
     "topic_path", "fingerprint",
@@ -128,6 +128,28 @@ def _text(
     return field
 
 
+class CharGrams(fields.FieldType):
+    """Every two-character piece of the text's letter-and-digit runs: matching only.
+
+    Postings carry no frequencies or positions (existence), and the field is never scored:
+    it makes any copied piece of a title, body or attachment find its document, while
+    ranking stays with the word fields. Terms are computed in one pass with a set
+    (:func:`analyzer.chargram_set`), not token by token.
+    """
+
+    def __init__(self) -> None:
+        self.analyzer = _OffsetTokenizer(analyzer.iter_bigrams)
+        self.format = formats.Existence()
+        self.stored = False
+        self.unique = False
+        self.scorable = False
+        self.set_sortable(False)
+
+    def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        for gram in analyzer.chargram_set(value):
+            yield gram.encode("utf-8"), 1, 1.0, b""
+
+
 def words_tokenizer() -> _OffsetTokenizer:
     """Return the Whoosh tokenizer for jieba word fields."""
     return _OffsetTokenizer(analyzer.iter_words, analyzer.iter_word_positions)
@@ -154,6 +176,7 @@ def build_schema() -> fields.Schema:
     to 有效/失效/废止; ``topic`` is the first level of the 主题分类 (facet) and ``topic_path``
     every prefix of its path (filter). ``written`` and ``seen`` are the 成文日期 and the day
     the archive first saw the document, as YYYYMMDD numbers.
+    ``chars`` holds every two-character piece of title, body and attachments (copied pieces).
     """
     words = words_tokenizer()
     return fields.Schema(
@@ -163,6 +186,7 @@ def build_schema() -> fields.Schema:
         attachments=_text(words, phrase=False, field_boost=0.5),
         title_grams=_text(bigram_tokenizer(), field_boost=1.5),
         grams=_text(subgram_tokenizer(), phrase=False, field_boost=0.5),
+        chars=CharGrams(),
         excerpt=fields.STORED(),
         attachment_excerpt=fields.STORED(),
         doc_number=fields.STORED(),
@@ -226,6 +250,7 @@ def document_fields(doc: Document) -> dict[str, Any]:
         "attachments": attachment_text,
         "title_grams": doc.title,
         "grams": doc.body,
+        "chars": "\n".join((doc.title, doc.body, attachment_text)),
         "excerpt": doc.body[:EXCERPT_CHARS],
         "attachment_excerpt": attachment_text[:ATTACHMENT_EXCERPT_CHARS],
         "doc_number": doc.doc_number,
