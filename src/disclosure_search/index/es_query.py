@@ -94,6 +94,10 @@ def _leaf(leaf: Leaf) -> Clause:
         clauses.append(_all([_any([_term(f, g) for f in fields]) for g in grams]))
     if grams:  # reorders what the clauses above match; adds nothing
         clauses.append(_constant(_phrase("title_grams", grams), TITLE_RUN_SCORE))
+    if leaf.scope == "all":  # a copied piece: its two-character pieces, matching only
+        pieces = _unique([p for run in analyzer.chargram_runs(leaf.text) for p in run])
+        if pieces:
+            clauses.append({"bool": {"filter": [{"term": {"chars": p}} for p in pieces]}})
     return _any(clauses)
 
 

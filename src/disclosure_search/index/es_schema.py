@@ -19,7 +19,7 @@ from disclosure_search.models import Document
 #: Token standing in for a stop word; analysis never produces it (not CJK, not a-z0-9).
 STOP_MARK = "\u2205"
 #: Fields holding analysed tokens (kept out of ``_source``: the archive has the text).
-TOKEN_FIELDS = ("title", "body", "attachments", "agency_words", "title_grams", "grams")
+TOKEN_FIELDS = ("title", "body", "attachments", "agency_words", "title_grams", "grams", "chars")
 #: Fields shown in a result, as :func:`disclosure_search.index.hits.hit` reads them.
 SHOWN = ("id", "title", "excerpt", "attachment_excerpt", "doc_number", "category", "source",
          "agency", "published", "written", "validity", "topic_raw", "first_seen", "url")
@@ -43,6 +43,8 @@ def mapping() -> dict[str, Any]:
         "topic_path": {"type": "keyword"},
         "title_grams": _text(positions=True, norms=False),
         "grams": _text(positions=False, norms=False),
+        "chars": {"type": "text", "analyzer": "whitespace", "norms": False,
+                  "index_options": "docs"},
         **{name: {"type": "integer"} for name in _NUMBERS},
         "shown": {"type": "object", "enabled": False},
     }
@@ -81,6 +83,7 @@ def source(doc: Document) -> dict[str, Any]:
         "agency_words": _tokens(analyzer.iter_words(doc.agency)),
         "title_grams": _tokens(analyzer.iter_bigrams(doc.title)),
         "grams": _tokens(analyzer.iter_subgrams(body)),
+        "chars": " ".join(sorted(analyzer.chargram_set(values.get("chars", "")))),
         "shown": {name: values.get(name, "") for name in SHOWN},
     }
     out.update({name: values[name] for name in _KEYWORDS + _NUMBERS if values.get(name)})
