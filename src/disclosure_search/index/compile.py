@@ -7,8 +7,9 @@ from dataclasses import replace
 
 from whoosh import query as wq
 
+from disclosure_search.errors import QueryError
 from disclosure_search.index import analyzer
-from disclosure_search.index.query import Leaf, Node, QueryTree, leaves
+from disclosure_search.index.query import Leaf, Node, QueryTree, leaves, parse
 from disclosure_search.index.schema import date_number
 from disclosure_search.models import SearchQuery
 from disclosure_search.vocabulary.doc_numbers import doc_number_variants, looks_like_doc_number
@@ -90,10 +91,15 @@ def _piece_query(text: str) -> wq.Query:
     This is what finds a piece that starts or ends inside a word, cuts through a number or
     holds a one-character word (``014年全省粮食生``, ``子镇人民政府``); it adds no score.
     """
-    pieces = _unique([gram for run in analyzer.chargram_runs(text) for gram in run])
+    pieces = copied_pieces(text)
     if not pieces:
         return wq.NullQuery
     return wq.ConstantScoreQuery(wq.And([wq.Term("chars", p) for p in pieces]), 0.0)
+
+
+def copied_pieces(text: str) -> list[str]:
+    """Return the distinct two-character pieces of a copied piece's runs, in order."""
+    return _unique([gram for run in analyzer.chargram_runs(text) for gram in run])
 
 
 def tree_query(tree: QueryTree) -> wq.Query:
@@ -175,6 +181,17 @@ def agency_matches(text: str, agencies: Iterable[str]) -> list[str]:
     folded = {name: analyzer.fold(name) for name in agencies}
     exact = sorted(name for name, f in folded.items() if f == wanted)
     return exact or sorted(name for name, f in folded.items() if wanted in f)
+
+
+def parsed(query: SearchQuery) -> tuple[QueryTree | None, bool]:
+    """Check a query's paging, parse its text and limit it to its scope (either engine).
+
+    Returns the tree and whether an operator was typed (see :func:`query.parse`).
+    """
+    if query.page < 1 or query.per_page < 1:
+        raise QueryError("page 和 per_page 至少为 1")
+    tree, explicit = parse(query.text)
+    return scoped(tree, query.scope), explicit
 
 
 def scoped(tree: QueryTree | None, scope: str) -> QueryTree | None:

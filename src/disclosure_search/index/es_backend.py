@@ -31,7 +31,7 @@ from disclosure_search.index import es_query as eq
 from disclosure_search.index.compile import highlight_terms
 from disclosure_search.index.es_schema import source
 from disclosure_search.index.hits import hit
-from disclosure_search.index.query import QueryTree, as_any, parse
+from disclosure_search.index.query import QueryTree, as_any
 from disclosure_search.index.suggest import CANDIDATES, closest_title, title_grams
 from disclosure_search.models import Document, IndexStats, SearchQuery, SearchResult
 
@@ -230,10 +230,7 @@ class ElasticsearchBackend:
     def search(self, query: SearchQuery) -> SearchResult:
         """Run ``query``; an AND of plain words that finds nothing is retried as OR."""
         started = time.perf_counter()
-        if query.page < 1 or query.per_page < 1:
-            raise QueryError("page and per_page must be 1 or more")
-        parsed, explicit = parse(query.text)
-        tree = qc.scoped(parsed, query.scope)
+        tree, explicit = qc.parsed(query)
         found = self._page(query, tree)
         suggestion = None
         total = found["hits"]["total"]["value"]

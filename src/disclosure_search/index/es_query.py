@@ -20,6 +20,7 @@ from disclosure_search.index.compile import (
     TITLE_RUN_SCORE,
     _unique,
     agency_matches,
+    copied_pieces,
 )
 from disclosure_search.index.query import Leaf, QueryTree
 from disclosure_search.index.schema import date_number
@@ -95,7 +96,7 @@ def _leaf(leaf: Leaf) -> Clause:
     if grams:  # reorders what the clauses above match; adds nothing
         clauses.append(_constant(_phrase("title_grams", grams), TITLE_RUN_SCORE))
     if leaf.scope == "all":  # a copied piece: its two-character pieces, matching only
-        pieces = _unique([p for run in analyzer.chargram_runs(leaf.text) for p in run])
+        pieces = copied_pieces(leaf.text)
         if pieces:
             clauses.append({"bool": {"filter": [{"term": {"chars": p}} for p in pieces]}})
     return _any(clauses)

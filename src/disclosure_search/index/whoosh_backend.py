@@ -19,14 +19,14 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 from whoosh.searching import Searcher
 
-from disclosure_search.errors import QueryError, SearchIndexError
+from disclosure_search.errors import SearchIndexError
 from disclosure_search.index import analyzer, snippets, storage
 from disclosure_search.index import compile as qc
 from disclosure_search.index.bitsets import from_bits
 from disclosure_search.index.bulk import write_segments
 from disclosure_search.index.engine import Engine, SplitCodec
 from disclosure_search.index.hits import hit
-from disclosure_search.index.query import Leaf, as_any, parse
+from disclosure_search.index.query import Leaf, as_any
 from disclosure_search.index.schema import (
     SCHEMA_VERSION,
     build_schema,
@@ -299,10 +299,7 @@ class WhooshBackend:
     def search(self, query: SearchQuery) -> SearchResult:
         """Run ``query``; an AND of plain words that finds nothing is retried as OR."""
         started = time.perf_counter()
-        if query.page < 1 or query.per_page < 1:
-            raise QueryError("page 和 per_page 至少为 1")
-        parsed, explicit = parse(query.text)
-        tree = qc.scoped(parsed, query.scope)
+        tree, explicit = qc.parsed(query)
         engine = self._engine()
         filters = qc.filter_query(query, self._agencies(engine) if query.agency else ())
         text = qc.text_query(query.text, tree)
