@@ -22,7 +22,7 @@ def test_help_is_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["bogus"], "参数 command：无效的选项 'bogus'"),
-    (["search", "--page", "x"], "参数 --page：'x' 不是有效的 int 值"),
+    (["stats", "--year", "x"], "参数 --year：'x' 不是有效的 int 值"),
     (["user", "add"], "缺少必需的参数：name"),
     (["search", "--sort"], "参数 --sort 后面需要一个值"),
     (["stats", "--nope"], "无法识别的参数：--nope"),

@@ -134,10 +134,10 @@ def test_bad_search_input_is_a_usage_error(
 ) -> None:
     status, _, err = run_cli(capsys, "--config", str(crawled.config), "search", "x",
                              "--from", "2018-13-01")
-    assert status == 2 and "YYYY-MM-DD" in err
+    assert status == 2 and "发布日期起（from）不是有效日期：2018-13-01" in err
     status, _, err = run_cli(capsys, "--config", str(crawled.config), "search", "x",
                              "--category", "新闻")
-    assert status == 2 and "未知的分类 '新闻'" in err
+    assert status == 2 and "未知的分类“新闻”" in err
 
 
 def test_config_error_exits_2_naming_key_and_line(

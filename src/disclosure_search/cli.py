@@ -97,16 +97,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("jobs", help="按配置的时间表运行每晚抓取")
 
-    p = sub.add_parser("search", help="在命令行中检索")
-    p.add_argument("query", nargs="?", default="")
-    p.add_argument("--category")
-    p.add_argument("--source")
-    p.add_argument("--agency")
-    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
-    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
-    p.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance")
-    p.add_argument("--page", type=int, default=1)
-    p.add_argument("--per-page", type=int, default=10)
+    p = sub.add_parser("search", help="在命令行中检索（参数与 /api/search 相同）")
+    p.add_argument("query", nargs="?", default="", help="检索词（检索式见 README）")
+    p.add_argument("--in", dest="scope", metavar="all|title",
+                   help="检索范围：all 全文（默认）或 title 仅标题")
+    p.add_argument("--category", help="分类，如 规范性文件")
+    p.add_argument("--source", help="来源 id")
+    p.add_argument("--agency", help="发布机构（名称的一部分亦可，如 科技局）")
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="发布日期起")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="发布日期止")
+    _option(p, "written-from", metavar="YYYY-MM-DD", help="成文日期起")
+    _option(p, "written-to", metavar="YYYY-MM-DD", help="成文日期止")
+    p.add_argument("--validity", help="有效性：有效、失效或废止")
+    _option(p, "doc-number", help="文号（括号、全角数字等写法均可）")
+    p.add_argument("--topic", help="主题分类（整个路径或其前几级）")
+    p.add_argument("--since", metavar="YYYY-MM-DD",
+                   help="只列出此日起新收录的文件（默认按最新排序）")
+    p.add_argument("--sort", metavar="relevance|newest|oldest", help="排序（默认 relevance）")
+    p.add_argument("--page", help="页码（默认 1）")
+    _option(p, "per-page", help="每页条数（默认 10）")
     p.add_argument("--json", action="store_true", help="输出与 /api/search 相同的 JSON")
 
     p = sub.add_parser("check", help="按清单（CSV）核查是否已公开")
@@ -135,6 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     user_commands.add_parser(sub)
     return parser
+
+
+def _option(parser: argparse.ArgumentParser, name: str, **kwargs: Any) -> None:
+    """An option spelled with a hyphen and, as the web API spells it, with an underscore."""
+    parser.add_argument(f"--{name}", f"--{name.replace('-', '_')}",
+                        dest=name.replace("-", "_"), **kwargs)
 
 
 def _handlers() -> dict[str, Handler]:

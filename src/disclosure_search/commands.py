@@ -6,15 +6,14 @@ import argparse
 import json
 import sys
 import threading
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from disclosure_search.config import Settings, load_settings
 from disclosure_search.errors import ConfigError, DisclosureSearchError, QueryError, UsageError
-from disclosure_search.models import CATEGORIES, SearchQuery
+from disclosure_search.models import SearchQuery
 from disclosure_search.progress import Progress
-from disclosure_search.vocabulary.dates import TYPED_DATE_FORM, TypedDateError, parse_typed_date
 
 
 def _out(text: str = "") -> None:
@@ -126,37 +125,47 @@ def reindex(args: argparse.Namespace, settings: Settings) -> int:
 # -- search -----------------------------------------------------------------------------------
 
 
-def _date_arg(value: str | None, flag: str) -> date | None:
-    try:
-        return parse_typed_date(value)
-    except TypedDateError:
-        raise UsageError(f"{flag} {value!r}：日期格式应为 {TYPED_DATE_FORM}（例如 2018-03-05）"
-                         ) from None
+#: The /api/search argument each ``search`` option sets (its attribute on the namespace).
+SEARCH_OPTIONS = {
+    "q": "query", "in": "scope", "category": "category", "source": "source",
+    "agency": "agency", "from": "date_from", "to": "date_to", "written_from": "written_from",
+    "written_to": "written_to", "validity": "validity", "doc_number": "doc_number",
+    "topic": "topic", "since": "since", "sort": "sort", "page": "page", "per_page": "per_page",
+}
 
 
 def search(args: argparse.Namespace, settings: Settings) -> int:
-    """Search the index from the shell; ``--json`` prints what ``/api/search`` returns."""
-    from disclosure_search.index.backend import open_backend
+    """Search the index from the shell; ``--json`` prints what ``/api/search`` returns.
 
-    if args.category and args.category not in CATEGORIES:
-        raise UsageError(f"未知的分类 {args.category!r}（可选：{'、'.join(CATEGORIES)}）")
-    query = SearchQuery(
-        text=args.query, category=args.category, source=args.source, agency=args.agency,
-        date_from=_date_arg(args.date_from, "--from"), date_to=_date_arg(args.date_to, "--to"),
-        sort=args.sort, page=max(args.page, 1), per_page=min(max(args.per_page, 1), 100),
-    )
-    if query.date_from and query.date_to and query.date_from > query.date_to:
-        raise UsageError("--from 的日期晚于 --to")
+    The options are read and checked by the web API's own code, so a bad value gets the
+    same Chinese message there and here (exit status 2).
+    """
+    from disclosure_search.index.backend import open_backend
+    from disclosure_search.web.params import parse_search, resolve_agency
+    from disclosure_search.web.present import page_count
+
+    given = {name: str(value) for name, attr in SEARCH_OPTIONS.items()
+             if (value := getattr(args, attr, None)) is not None}
+    try:
+        query = parse_search(given, settings.web)
+    except QueryError as exc:
+        raise UsageError(str(exc)) from None
     if settings.index.backend == "whoosh" and not settings.index_dir.exists():
         raise DisclosureSearchError(f"{settings.index_dir} 中还没有索引：请先运行 "
                                     "disclosure-search crawl")
     backend = open_backend(settings.index_dir, config=settings.index)
     try:
+        if query.agency:
+            whole = backend.search(SearchQuery(per_page=1, snippets=False))
+            query = resolve_agency(query, settings.agency_name, list(whole.facets["agency"]))
         result = backend.search(query)
     except QueryError as exc:
-        raise UsageError(f"检索式：{exc}") from None
+        raise UsageError(str(exc)) from None
     finally:
         backend.close()
+    pages = page_count(result)
+    if query.page > pages:
+        raise UsageError(f"第 {query.page} 页超出范围：共 {pages} 页。")
     if args.json:
         _out(json.dumps(_result_json(settings, result), ensure_ascii=False, indent=2))
     else:
@@ -299,9 +308,8 @@ def demo(args: argparse.Namespace, settings: Settings) -> int:
         crawl(argparse.Namespace(source=None, full=False), demo_settings)
         _out()
         _out("示例检索：科技 --category 规范性文件")
-        search(argparse.Namespace(
-            query="科技", category="规范性文件", source=None, agency=None, date_from=None,
-            date_to=None, sort="relevance", page=1, per_page=3, json=False), demo_settings)
+        search(argparse.Namespace(query="科技", category="规范性文件", per_page=3, json=False),
+               demo_settings)
         if args.no_serve:
             return 0
         _out()

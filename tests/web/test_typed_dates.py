@@ -18,11 +18,11 @@ def test_every_surface_refuses_the_same_typed_dates(
 ) -> None:
     config = tmp_path / "disclosure-search.toml"
     config.write_text(f'data_dir = "{tmp_path.as_posix()}/data"\n', encoding="utf-8")
-    assert main(["--config", str(config), "search", "x", "--from", typed]) == 2
-    assert "YYYY-MM-DD" in capsys.readouterr().err
-
     response = client.get(f"/api/search?q=x&from={typed}")
     assert response.status_code == 400 and response.get_json()["ok"] is False
+
+    assert main(["--config", str(config), "search", "x", "--from", typed]) == 2
+    assert capsys.readouterr().err == f"错误：{response.get_json()['error']}\n"
 
     with pytest.raises(ChecklistError, match="due_date"):
         parse_checklist(f"title,due_date\n关于印发办法的通知,{typed}\n")

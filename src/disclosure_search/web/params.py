@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import cast
 
@@ -11,6 +12,7 @@ from disclosure_search.config import WebSettings
 from disclosure_search.errors import QueryError
 from disclosure_search.models import CATEGORIES, SearchQuery, SearchScope, SortOrder
 from disclosure_search.vocabulary.dates import TYPED_DATE_FORM, TypedDateError, parse_typed_date
+from disclosure_search.vocabulary.folding import fold
 from disclosure_search.vocabulary.validity import VALIDITIES, fold_validity
 
 #: The highest page number anyone may ask for; deeper pages are never useful to a person.
@@ -69,6 +71,31 @@ def parse_search(args: Mapping[str, str], web: WebSettings, *, per_page: int = 1
             _arg(args, "per_page"), "每页条数（per_page）", 1, web.per_page_max, per_page
         ),
     )
+
+
+def resolve_agency(query: SearchQuery, agency_name: Callable[[str], str],
+                   known: Sequence[str]) -> SearchQuery:
+    """Name the query's agency as the ``[agencies]`` table says, and check some agency has it.
+
+    Args:
+        query: a parsed search.
+        agency_name: the settings' :meth:`~disclosure_search.config.Settings.agency_name`.
+        known: every agency (发布机构) in the index, most documents first.
+
+    Raises:
+        QueryError: no indexed agency's name contains the text (the message lists some).
+    """
+    if not query.agency:
+        return query
+    agency = agency_name(query.agency)
+    wanted = fold(agency)
+    if not any(wanted in fold(name) for name in known):
+        examples = "、".join(known[:5]) or "（索引中尚无发布机构）"
+        raise QueryError(
+            f"没有发布机构的名称包含“{query.agency}”。可以输入名称的一部分，"
+            f"如“科技局”；已收录的发布机构有：{examples}{'等' if len(known) > 5 else ''}。"
+        )
+    return replace(query, agency=agency)
 
 
 def _date_range(

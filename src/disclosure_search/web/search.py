@@ -9,13 +9,18 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
-from disclosure_search.errors import QueryError, SearchIndexError
-from disclosure_search.index.analyzer import fold
+from disclosure_search.errors import SearchIndexError
 from disclosure_search.models import SearchQuery, SearchResult
 from disclosure_search.web import feeds, present
 from disclosure_search.web.context import resources, settings
 from disclosure_search.web.errors import error_response, wants_json
-from disclosure_search.web.params import SEARCH_ARGS, SORTS, parse_search, query_args
+from disclosure_search.web.params import (
+    SEARCH_ARGS,
+    SORTS,
+    parse_search,
+    query_args,
+    resolve_agency,
+)
 
 log = logging.getLogger(__name__)
 bp = Blueprint("search", __name__)
@@ -140,16 +145,7 @@ def parse_request() -> SearchQuery:
     query = parse_search(request.args, settings().web)
     if not query.agency:
         return query
-    agency = settings().agency_name(query.agency)
-    known = all_agencies()
-    wanted = fold(agency)
-    if not any(wanted in fold(name) for name in known):
-        examples = "、".join(known[:5]) or "（索引中尚无发布机构）"
-        raise QueryError(
-            f"没有发布机构的名称包含“{query.agency}”。可以输入名称的一部分，"
-            f"如“科技局”；已收录的发布机构有：{examples}{'等' if len(known) > 5 else ''}。"
-        )
-    return replace(query, agency=agency)
+    return resolve_agency(query, settings().agency_name, all_agencies())
 
 
 def all_agencies() -> list[str]:
