@@ -74,6 +74,9 @@ class CrawlSettings:
                                       "file needing more is recorded as failed")
     sources_at_once: int = _setting(1, "sources crawled at the same time (each host keeps its "
                                     "own rate, each source its robots.txt)")
+    hosts_at_once: int = _setting(4, "hosts of one source fetched from at the same time, one "
+                                  "request at a time each, so a slow host delays only its own "
+                                  "pages")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ import logging
 import posixpath
 import re
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -21,6 +20,7 @@ from disclosure_search.crawl.contracts import (
     PageReading,
 )
 from disclosure_search.crawl.fetch import Fetcher, FetchResult
+from disclosure_search.crawl.frontier import Frontier
 from disclosure_search.crawl.links import (
     PAGE_PARAMS,
     Link,
@@ -30,7 +30,7 @@ from disclosure_search.crawl.links import (
     parse_html,
 )
 from disclosure_search.crawl.robots import RobotsPolicy
-from disclosure_search.crawl.scope import Scope, folder_of
+from disclosure_search.crawl.scope import Scope, folder_of, host_of
 from disclosure_search.models import FetchedPage, PageKind
 from disclosure_search.vocabulary.attachments import attachment_type, is_attachment_url
 from disclosure_search.vocabulary.urls import canonicalize
@@ -51,9 +51,12 @@ class _Item:
 class Crawler:
     """Crawls one source once; collaborators are injected (Scrapy-style).
 
-    Order: every list or unknown page first (breadth-first from the start URLs), then the
-    attachments found so far, then detail pages; a detail page's attachments are fetched right
-    after it. One failing URL never ends the crawl: it is recorded with its reason and counted.
+    Order, per host: every list or unknown page first (breadth-first from the start URLs),
+    then the attachments found so far, then detail pages; a detail page's attachments are
+    fetched right after it. Up to ``hosts_at_once`` of the source's hosts are fetched from at
+    the same time, one request at a time each (see :class:`Frontier`), so a slow host delays
+    only its own URLs. One failing URL never ends the crawl: it is recorded with its reason
+    and counted.
 
     ``max_fetches`` ends the crawl after that many URLs (``stats.out_of_budget``);
     ``interleave`` takes lists, files and details in turn instead (a sample of each early).
@@ -97,17 +100,15 @@ class Crawler:
         self.classifier = Classifier(source)
         self.stats = CrawlStats(source=source.id)
         self._seen: set[str] = set()
-        self._queues: dict[str, deque[_Item]] = {
-            "page": deque(), "attachment": deque(), "detail": deque()
-        }
+        self._frontier: Frontier[_Item] = Frontier(settings.hosts_at_once, interleave=interleave)
+        # guards everything below and the stats: a visit holds it but for its network I/O
+        self._lock = self._frontier.lock
         self._streaks: dict[str, int] = {}
         self._stopped_columns: set[str] = set()
         self._revisit = () if full else tuple(revisit)
         self._known = frozenset(self._revisit)
         self._starts = frozenset(filter(None, map(canonicalize, source.start_urls)))
         self.max_fetches = max_fetches
-        self._interleave = interleave
-        self._turn = 0
 
     def run(self) -> CrawlStats:
         """Crawl until the frontier is empty or ``stop`` is set; return the counters."""
@@ -119,16 +120,19 @@ class Crawler:
             canon = canonicalize(url)
             if canon:
                 self._enqueue(canon, "detail")
-        while (item := self._next()) is not None:
-            if self.stop.is_set():
-                self.stats.stopped = True
-                log.info("crawl of %s stopped on request", self.source.id)
-                break
-            if self.max_fetches is not None and self.stats.fetched >= self.max_fetches:
-                self.stats.out_of_budget = True
-                break
-            self._visit(item)
+        self._frontier.work(self._visit, self._may_take)
         return self.stats
+
+    def _may_take(self) -> bool:
+        if self.stop.is_set():
+            self.stats.stopped = True
+            log.info("crawl of %s stopped on request", self.source.id)
+            return False
+        under_way = self.stats.fetched + self._frontier.in_flight
+        if self.max_fetches is not None and under_way >= self.max_fetches:
+            self.stats.out_of_budget = True
+            return False
+        return True
 
     # -- frontier -----------------------------------------------------------------------------
 
@@ -144,28 +148,24 @@ class Crawler:
             return
         self._seen.add(url)
         queue = guess if guess in ("attachment", "detail") else "page"
-        self._queues[queue].append(_Item(url, guess, column))
-
-    def _next(self) -> _Item | None:
-        order = ["page", "attachment", "detail"]
-        if self._interleave:  # a sample of every kind early (the probe's budget)
-            self._turn = (self._turn + 1) % 3
-            order = order[self._turn:] + order[:self._turn]
-        for name in order:
-            if self._queues[name]:
-                return self._queues[name].popleft()
-        return None
+        self._frontier.put(host_of(url), queue, _Item(url, guess, column))
 
     # -- one URL ------------------------------------------------------------------------------
 
     def _visit(self, item: _Item) -> None:
-        if item.column and item.column in self._stopped_columns and not self.full:
-            self.stats.skipped_known += 1
-            self._report(item, 0, "skipped", "column already known from here on")
-            return
+        """Fetch one URL (in a frontier thread) and take in what came back.
+
+        Only robots.txt and the fetch run outside the lock: they are the network waits.
+        """
+        with self._lock:
+            if item.column and item.column in self._stopped_columns and not self.full:
+                self.stats.skipped_known += 1
+                self._report(item, 0, "skipped", "column already known from here on")
+                return
         if not self.robots.allowed(item.url):
-            self.stats.skipped_robots += 1
-            self._report(item, 0, "skipped", "disallowed by robots.txt")
+            with self._lock:
+                self.stats.skipped_robots += 1
+                self._report(item, 0, "skipped", "disallowed by robots.txt")
             return
         result = self.fetcher.fetch(
             item.url,
@@ -173,6 +173,10 @@ class Crawler:
             validators=self._validators(item),
             max_bytes=self._cap(item.guess),
         )
+        with self._lock:
+            self._take_in(item, result)
+
+    def _take_in(self, item: _Item, result: FetchResult) -> None:
         self.stats.requests += result.attempts
         final = result.final
         kind, links, reading = self._understand(item, final)
@@ -196,16 +200,19 @@ class Crawler:
         # RFC 9309 2.3.1.2: redirects of robots.txt are followed even to another host (one
         # small file; up to max_redirects hops), and its rules apply to this host
         result = self.fetcher.fetch(url)
-        self.stats.requests += result.attempts
-        self._record(result, "robots")
+        with self._lock:
+            self.stats.requests += result.attempts
+            self._record(result, "robots")
         return result.final
 
     def _gate(self, url: str) -> str | None:
         if not self.scope.host_allowed(url):
-            self.stats.skipped_scope += 1
+            with self._lock:
+                self.stats.skipped_scope += 1
             return f"redirect to {url} leaves the source's hosts"
         if not self.robots.allowed(url):
-            self.stats.skipped_robots += 1
+            with self._lock:
+                self.stats.skipped_robots += 1
             return f"redirect to {url} is disallowed by robots.txt"
         return None
 

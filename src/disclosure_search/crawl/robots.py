@@ -30,6 +30,7 @@ class RobotsPolicy:
         self._fetch = fetch
         self.obey = obey
         self._parsers: dict[str, RobotFileParser | bool] = {}
+        self._loading: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def allowed(self, url: str) -> bool:
@@ -46,7 +47,10 @@ class RobotsPolicy:
         return rules.can_fetch(self.user_agent, url)
 
     def _rules(self, origin: str) -> RobotFileParser | bool:
+        # one lock per origin: a slow robots.txt holds up only the URLs of its own host
         with self._lock:
+            loading = self._loading.setdefault(origin, threading.Lock())
+        with loading:
             if origin not in self._parsers:
                 self._parsers[origin] = self._load(origin)
             return self._parsers[origin]

@@ -61,7 +61,9 @@ def crawl_into_archive(
     removed document of a source with a conditional GET besides walking its newest list pages;
     after a pass that did not finish it walks every list page, so it continues that pass.
     Up to ``crawl.sources_at_once`` sources are crawled at the same time, each with its own
-    robots.txt and every host with its own rate, into one WARC file and one run.
+    robots.txt and every host with its own rate, into one WARC file and one run; within a
+    source up to ``crawl.hosts_at_once`` hosts are fetched from side by side (the sink writes
+    one exchange at a time).
     """
     chosen = tuple(sources if sources is not None else settings.sources)
     stop = stop or threading.Event()
