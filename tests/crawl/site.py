@@ -128,14 +128,16 @@ class Site:
 
 
 def detail_html(title: str, body: str = "", attachments: tuple[str, ...] = (),
-                charset: str = "utf-8") -> str:
-    """A detail page as disclosure sites publish them: meta tags and a 索引号/文号 table."""
+                charset: str = "utf-8", agency: str = "") -> str:
+    """A detail page as disclosure sites publish them: meta tags and a 索引号/文号 table
+    (and 发布机构 when ``agency`` is given)."""
     files = "".join(f'<a href="{a}">附件{i}</a>' for i, a in enumerate(attachments, 1))
+    issuer = f"<tr><td>发布机构：</td><td>{agency}</td></tr>" if agency else ""
     return (
         f'<html><head><meta charset="{charset}"><meta name="ArticleTitle" content="{title}">'
         f'<meta name="PubDate" content="2020-09-30 10:00"><title>{title}</title></head><body>'
         f"<table><tr><td>索引号：</td><td>11360100/2020-00001</td>"
-        f"<td>文号：</td><td>洪科字〔2020〕1号</td></tr></table>"
+        f"<td>文号：</td><td>洪科字〔2020〕1号</td></tr>{issuer}</table>"
         f"<h1>{title}</h1><div class=content><p>{body or title}</p>{files}</div></body></html>"
     )
 

@@ -5,10 +5,16 @@ written in the same transaction as the document; the index stores the fingerprin
 given with each document, committed with it. Comparing the two is therefore right after a
 kill at any moment, and :func:`catch_up` is all a crawl, ``reindex`` or ``serve`` needs to
 bring the index to the catalog's state.
+
+What the index holds also depends on one setting: the ``[agencies]`` table names the agency
+of a document. The fingerprint the index keeps carries that name whenever the table renames
+the agency (:func:`indexed_fingerprint`), so a change of the table makes exactly the
+documents whose shown name changes stale, and the next catch-up writes them again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -40,9 +46,34 @@ class IndexDiff:
         return not (self.missing or self.stale or self.extra)
 
 
-def compare(catalog: Catalog, backend: SearchBackend) -> IndexDiff:
-    """Compare the catalog's documents with the index's (ids and fingerprints)."""
-    want = catalog.fingerprints()
+AgencyName = Callable[[str], str]
+
+
+def indexed_fingerprint(fingerprint: str, agency: str, shown: str) -> str:
+    """The fingerprint the index holds for a document: the catalog's ``fingerprint``, with
+    the ``shown`` name of its ``agency`` added when ``[agencies]`` gives it another name."""
+    if shown == agency:
+        return fingerprint
+    return f"{fingerprint}-{hashlib.sha256(shown.encode('utf-8')).hexdigest()[:12]}"
+
+
+def wanted(catalog: Catalog, agency_name: AgencyName | None = None) -> dict[str, str]:
+    """Every catalog document's id and the fingerprint the index should hold for it."""
+    rows = catalog.fingerprints_and_agencies()
+    if agency_name is None:
+        return {doc_id: fp for doc_id, (fp, _) in rows.items()}
+    return {doc_id: indexed_fingerprint(fp, agency, agency_name(agency) if agency else agency)
+            for doc_id, (fp, agency) in rows.items()}
+
+
+def compare(catalog: Catalog, backend: SearchBackend,
+            agency_name: AgencyName | None = None) -> IndexDiff:
+    """Compare the catalog's documents with the index's (ids and fingerprints).
+
+    ``agency_name`` is the ``[agencies]`` table's (``Settings.agency_name``): a document
+    whose shown agency name changed with the table is stale.
+    """
+    want = wanted(catalog, agency_name)
     have = backend.fingerprints()
     return IndexDiff(
         missing=sorted(i for i in want if i not in have),
@@ -61,7 +92,7 @@ class CatchUp:
 
 def catch_up(catalog: Catalog, backend: SearchBackend,
              on_step: StepCallback | None = None,
-             agency_name: Callable[[str], str] | None = None,
+             agency_name: AgencyName | None = None,
              stop: threading.Event | None = None) -> CatchUp:
     """Index every document the index lacks or holds stale; remove those the catalog lacks.
 
@@ -69,7 +100,7 @@ def catch_up(catalog: Catalog, backend: SearchBackend,
     A set ``stop`` ends it before the next batch is written (what is committed stays; the
     next catch-up does the rest).
     """
-    diff = compare(catalog, backend)
+    diff = compare(catalog, backend, agency_name)
     removed = backend.delete(diff.extra) if diff.extra else 0
     indexed = index_documents(catalog, backend, [*diff.missing, *diff.stale], on_step,
                               agency_name=agency_name, stop=stop)
@@ -101,7 +132,7 @@ def catch_up_settings(settings: Settings) -> CatchUp | None:
 
 def index_documents(catalog: Catalog, backend: SearchBackend, ids: Iterable[str],
                     on_step: StepCallback | None = None, batch: int = 5000,
-                    agency_name: Callable[[str], str] | None = None,
+                    agency_name: AgencyName | None = None,
                     stop: threading.Event | None = None) -> int:
     """(Re)index the catalog's current state of ``ids``; returns how many were written.
 
@@ -126,7 +157,7 @@ def index_documents(catalog: Catalog, backend: SearchBackend, ids: Iterable[str]
 
 
 def rebuild(catalog: Catalog, backend: SearchBackend, on_step: StepCallback | None = None,
-            agency_name: Callable[[str], str] | None = None,
+            agency_name: AgencyName | None = None,
             stop: threading.Event | None = None) -> int:
     """Replace the whole index by the catalog's documents; return how many were written.
 
@@ -140,7 +171,7 @@ def rebuild(catalog: Catalog, backend: SearchBackend, on_step: StepCallback | No
 
 
 def _documents(catalog: Catalog, ids: Iterable[str], on_step: StepCallback | None,
-               agency_name: Callable[[str], str] | None,
+               agency_name: AgencyName | None,
                stop: threading.Event | None) -> Iterator[Document]:
     """Yield the catalog's current state of ``ids`` (those it still has), agencies named.
 
@@ -154,7 +185,9 @@ def _documents(catalog: Catalog, ids: Iterable[str], on_step: StepCallback | Non
         if doc is None:
             continue
         if agency_name is not None and doc.agency:
-            doc = replace(doc, agency=agency_name(doc.agency))
+            shown = agency_name(doc.agency)
+            doc = replace(doc, agency=shown,
+                          fingerprint=indexed_fingerprint(doc.fingerprint, doc.agency, shown))
         if on_step:
             on_step("index", doc.url)
         yield doc

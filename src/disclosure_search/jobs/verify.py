@@ -106,7 +106,7 @@ def _index_check(settings: Settings, catalog: Catalog) -> Check:
         return Check(name, count, None, None, max(count, 1), "运行 disclosure-search reindex",
                      (str(exc),))
     try:
-        diff: IndexDiff = compare(catalog, backend)
+        diff: IndexDiff = compare(catalog, backend, settings.agency_name)
         indexed = len(backend.fingerprints())
     finally:
         backend.close()
