@@ -12,7 +12,7 @@ from disclosure_search.index import analyzer
 from disclosure_search.index.query import Leaf, Node, QueryTree, leaves, parse
 from disclosure_search.index.schema import date_number
 from disclosure_search.models import SearchQuery
-from disclosure_search.vocabulary.doc_numbers import doc_number_variants, looks_like_doc_number
+from disclosure_search.vocabulary.doc_numbers import doc_number_keys, looks_like_doc_number
 from disclosure_search.vocabulary.topics import topic_key
 
 #: Score added to an exact 文号 match, so that it ranks above any text match.
@@ -32,10 +32,10 @@ def _unique(items: list[str]) -> list[str]:
 
 
 def _doc_number_query(text: str) -> wq.Query:
-    variants = sorted(doc_number_variants(text))
-    if not variants:
+    keys = sorted(doc_number_keys(text))
+    if not keys:
         return wq.NullQuery
-    return wq.Or([wq.Term("doc_number_norm", v) for v in variants])
+    return wq.Or([wq.Term("doc_number_norm", key) for key in keys])
 
 
 def _phrase(field: str, tokens: list[str], slop: int = 1) -> wq.Query:

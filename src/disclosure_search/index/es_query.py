@@ -25,7 +25,7 @@ from disclosure_search.index.compile import (
 from disclosure_search.index.query import Leaf, QueryTree
 from disclosure_search.index.schema import date_number
 from disclosure_search.models import SearchQuery
-from disclosure_search.vocabulary.doc_numbers import doc_number_variants, looks_like_doc_number
+from disclosure_search.vocabulary.doc_numbers import doc_number_keys, looks_like_doc_number
 from disclosure_search.vocabulary.topics import topic_key
 
 Clause = dict[str, Any]
@@ -62,8 +62,8 @@ def _constant(clause: Clause, score: float) -> Clause:
 
 
 def _doc_number(text: str) -> Clause:
-    variants = sorted(doc_number_variants(text))
-    return {"terms": {"doc_number_norm": variants}} if variants else MATCH_NONE
+    keys = sorted(doc_number_keys(text))
+    return {"terms": {"doc_number_norm": keys}} if keys else MATCH_NONE
 
 
 def _phrase_leaf(leaf: Leaf) -> Clause:

@@ -22,7 +22,7 @@ EXCERPT_CHARS = 12_000
 #: Characters of attachment text kept for snippets when the body has no match.
 ATTACHMENT_EXCERPT_CHARS = 3_000
 #: Bump when the schema or the analysis changes: an index built by another version is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 _SKIP_EMPTY = frozenset({
     "agency", "year", "category", "source", "doc_number_norm", "validity", "topic",
     "topic_path", "fingerprint",

@@ -13,9 +13,8 @@ from typing import Literal
 from disclosure_search.models import Document
 from disclosure_search.reports.checklist import ChecklistRow
 from disclosure_search.vocabulary.doc_numbers import (
-    doc_number_variants,
+    doc_number_keys,
     document_doc_number_keys,
-    normalize_doc_number,
 )
 from disclosure_search.vocabulary.folding import to_simplified
 
@@ -92,15 +91,14 @@ class DocumentMatcher:
         found nowhere is still matched by title (staff often mistype numbers).
         """
         if row.doc_number:
-            number = normalize_doc_number(row.doc_number)
-            candidates = [doc for key in sorted(doc_number_variants(row.doc_number))
-                          for doc in self._by_number.get(key, [])]
+            keys = doc_number_keys(row.doc_number)
+            candidates = [doc for key in sorted(keys) for doc in self._by_number.get(key, [])]
             found = self._scoped(candidates, row)
             if len(found) == 1:
                 return Match("matched", (found[0],), "文号一致", 1.0)
             if found:
                 return self._best_by_title(found, row, prefix="文号一致，")
-            return _note_number_mismatch(self._match_title(row), number)
+            return _note_number_mismatch(self._match_title(row), keys)
         return self._match_title(row)
 
     def _scoped(self, docs: Sequence[Document], row: ChecklistRow) -> list[Document]:
@@ -180,12 +178,11 @@ def title_similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def _note_number_mismatch(match: Match, number: str) -> Match:
+def _note_number_mismatch(match: Match, keys: set[str]) -> Match:
     doc = match.document
     if doc is None or not doc.doc_number:
         return match
-    found = doc.doc_number_norm or normalize_doc_number(doc.doc_number)
-    if found == number:
+    if keys & document_doc_number_keys(doc.doc_number, doc.doc_number_norm):
         return match
     reason = f"{match.reason}；文号不一致（页面为 {doc.doc_number}）"
     return Match(match.outcome, match.documents, reason, match.score)
