@@ -10,6 +10,7 @@ from crawl.site import Site, detail_html, list_html, trs_site
 from disclosure_search.config import CrawlSettings, SourceSettings
 from disclosure_search.crawl.contracts import CrawlEvent
 from disclosure_search.crawl.crawler import Crawler, column_key
+from disclosure_search.jobs.page_reader import PageExtractor
 
 FAST = CrawlSettings(requests_per_second=0, timeout_s=2, retries=2, retry_backoff_s=0.01)
 
@@ -17,6 +18,7 @@ FAST = CrawlSettings(requests_per_second=0, timeout_s=2, retries=2, retry_backof
 def crawl(site: Site, sink: MemorySink, start: str = "/xxgk/tzgg/index.html",
           settings: CrawlSettings = FAST, **kwargs: object) -> Crawler:
     source = SourceSettings(id="kjj", name="科技局", start_urls=(site.url(start),))
+    kwargs.setdefault("reader", PageExtractor().for_source(source))  # as jobs gives it
     crawler = Crawler(settings, source, sink, sink, **kwargs)  # type: ignore[arg-type]
     crawler.run()
     return crawler

@@ -6,7 +6,8 @@ import json
 
 from crawl.site import list_html
 from disclosure_search.crawl.datalists import json_list, script_endpoints, store_paging
-from disclosure_search.crawl.links import data_page, discover, parse_html
+from disclosure_search.crawl.links import data_page, discover
+from disclosure_search.htmltree import read_page
 
 PAGE = "http://h/col/col4101/index.html"
 PROXY = "http://h/module/web/jpage/dataproxy.jsp"
@@ -29,7 +30,7 @@ def _store(records: int, script: str) -> str:
 def test_jpage_records_are_rows_and_the_proxy_pages_the_rest() -> None:
     html = _store(3, "$('#4101').jpage({perPage: 1, totalRecord: 8, proxyUrl: "
                      "'/module/web/jpage/dataproxy.jsp'});")
-    links = discover(parse_html(html.encode(), PAGE)[0], PAGE)
+    links = discover(read_page(html.encode(), base_url=PAGE)[0], PAGE)
     assert [link.url for link in links.links][:3] == [
         f"http://h/art/2020/8/6/art_4101_{n}.html" for n in (1, 2, 3)]
     assert links.data_list

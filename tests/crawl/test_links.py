@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from crawl.site import list_html
-from disclosure_search.crawl.links import discover, parse_html
+from disclosure_search.crawl.links import discover
 from disclosure_search.encoding import decode_html
+from disclosure_search.htmltree import read_page
 from disclosure_search.vocabulary.attachments import is_attachment_url
 
 BASE = "http://h/xxgk/tzgg/index.html"
@@ -12,7 +13,7 @@ BASE = "http://h/xxgk/tzgg/index.html"
 
 def links_of(html: str | bytes, url: str = BASE):  # type: ignore[no-untyped-def]
     body = html.encode("utf-8") if isinstance(html, str) else html
-    return discover(parse_html(body, url)[0], url)
+    return discover(read_page(body, base_url=url)[0], url)
 
 
 def test_trs_create_page_html_expands_to_every_page() -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
-
 from disclosure_search.extract.file_rows import listed_files
+from disclosure_search.htmltree import parse_text
 
 URL = "http://h/xxgk/wjxz/index.html"
 TABLE = """<html><head><meta name="ColumnName" content="其他文件"></head><body><table>
@@ -22,7 +21,7 @@ TABLE = """<html><head><meta name="ColumnName" content="其他文件"></head><bo
 
 
 def test_file_rows_become_documents_with_the_rows_metadata() -> None:
-    docs = {d.url: d for d in listed_files(BeautifulSoup(TABLE, "lxml"), URL, source="s")}
+    docs = {d.url: d for d in listed_files(parse_text(TABLE), URL, source="s")}
     assert set(docs) == {"http://h/xxgk/wjxz/202103/P020210302.pdf", "http://h/files/2.pdf"}
     pdf = docs["http://h/xxgk/wjxz/202103/P020210302.pdf"]
     assert pdf.title == "示例市人民政府办公厅关于印发示例市全民科学素质行动计划纲要实施方案的通知"

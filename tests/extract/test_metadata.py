@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 
 from disclosure_search.extract.metadata import find_label_pairs, map_fields
+from disclosure_search.htmltree import parse_text
 
 
 def _fields(html: str) -> dict[str, str]:
-    return map_fields(find_label_pairs(BeautifulSoup(html, "lxml")))
+    return map_fields(find_label_pairs(parse_text(html)))
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from disclosure_search.errors import ExtractError
-from disclosure_search.extract.calls import attachment_text, page_document
+from disclosure_search.extract.calls import archived_page, attachment_text
 from disclosure_search.extract.worker import ExtractWorker, Stopped
 from hostile import nested_page, paragraph_bomb
 
@@ -24,8 +24,8 @@ def _page(title: str) -> bytes:
 
 
 def test_a_good_page_is_extracted_in_the_worker(worker: ExtractWorker) -> None:
-    doc = worker.call(page_document, _page("关于印发项目管理办法的通知"),
-                      "text/html; charset=utf-8", "http://x/a.html", "kjj", ())
+    doc, _ = worker.call(archived_page, _page("关于印发项目管理办法的通知"),
+                         "text/html; charset=utf-8", "http://x/a.html", "kjj", ())
     assert doc is not None and doc.title == "关于印发项目管理办法的通知"
 
 

@@ -1,4 +1,10 @@
-"""Page classification (list, detail, attachment, other) by configured pattern, content and URL."""
+"""Page classification: list or not, by configured pattern, paging and rows; attachment by URL.
+
+Whether a page is a document (``detail``) is extraction's answer alone (a
+:class:`~disclosure_search.crawl.contracts.PageReader` the crawler is given); the crawl only
+says what is a list and which links to take in. Article-shaped URLs (:data:`DETAIL_URL_SHAPES`)
+only order the queue and keep the crawl from wandering off an article's links.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,10 @@ import re
 from collections import Counter
 from urllib.parse import urlsplit
 
-import lxml.html
-
 from disclosure_search.config import SourceSettings
 from disclosure_search.crawl.links import PageLinks
 from disclosure_search.models import PageKind
 from disclosure_search.vocabulary.attachments import is_attachment_url
-from disclosure_search.vocabulary.labels import is_block_label
 
 #: Detail-page URL shapes of the common site systems (TRS, Hanweb/大汉, others).
 DETAIL_URL_SHAPES = (
@@ -23,7 +26,6 @@ DETAIL_URL_SHAPES = (
     re.compile(r"/(?:info|content|detail|article)/\d+(?:/\d+)*\.s?html?$"),
     re.compile(r"[?&](?:articleid|infoid|contentid|docid|id)=\d+", re.IGNORECASE),
 )
-DETAIL_META_NAMES = frozenset({"pubdate", "articletitle", "contentsource", "firstimage"})
 _LIST_MIN_LINKS = 5
 
 
@@ -46,53 +48,52 @@ class Classifier:
             return "list"
         return "detail" if looks_like_detail_url(url) else "other"
 
-    def classify(
-        self, url: str, tree: lxml.html.HtmlElement | None, links: PageLinks
-    ) -> PageKind:
-        """Kind of a fetched page: patterns first, then its content, then its URL shape."""
-        if tree is None:
+    def listed(self, url: str, links: PageLinks) -> bool:
+        """True for a list by configuration, or one that pages or holds its rows as data
+        (known before extraction reads the page); False for a configured detail page."""
+        if self.detail is not None and self.detail.search(url):
+            return False
+        if self.list is not None and self.list.search(url):
+            return True
+        return bool(links.paging or links.data_list)
+
+    def classify(self, url: str, links: PageLinks | None, *, document: bool = False) -> PageKind:
+        """Kind of a fetched page: patterns first, then list or not, then extraction's word.
+
+        Args:
+            url: the page's final URL.
+            links: what the page links to; None for a page that is not HTML.
+            document: extraction read the page as a document (the crawler's reader).
+
+        Returns:
+            ``list`` (configured, paging, a list held as data, or not a document and rows of
+            links of one shape), ``detail`` (configured, or a document as extraction says),
+            ``attachment`` or ``other``.
+        """
+        if links is None:
             return "attachment" if is_attachment_url(url) else "other"
         if self.detail is not None and self.detail.search(url):
             return "detail"
-        if self.list is not None and self.list.search(url):
+        if self.listed(url, links):
             return "list"
-        guess_detail = self.detail is None
-        if guess_detail and has_article_meta(tree):
+        if document:
             return "detail"
-        if links.paging or links.data_list:
-            return "list"
-        # Catalogue lists (信息公开目录) have 索引号/文号 column headers too, but many rows.
-        if guess_detail and metadata_label_count(tree) >= 2 and not _repeated(links, 10):
-            return "detail"
-        if _repeated(links, _LIST_MIN_LINKS):
-            return "list"
-        if guess_detail and looks_like_detail_url(url):
-            return "detail"
-        return "other"
+        return "list" if _repeated(links, _LIST_MIN_LINKS) else "other"
+
+    def follows(self, url: str, kind: PageKind) -> bool:
+        """Whether the crawl takes in a fetched page's links (its attachments it always takes):
+        not a document's, nor those of a page at an article-shaped URL (unless configured
+        patterns decide), where they lead to related articles and site furniture."""
+        if kind == "detail":
+            return False
+        guess_items = self.detail is None
+        return not (kind == "other" and guess_items and looks_like_detail_url(url))
 
 
 def looks_like_detail_url(url: str) -> bool:
     """True for URL shapes that content systems give to single articles."""
     path_and_query = urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else "")
     return any(shape.search(path_and_query) for shape in DETAIL_URL_SHAPES)
-
-
-def has_article_meta(tree: lxml.html.HtmlElement) -> bool:
-    """True when the head carries article meta tags (PubDate, ArticleTitle, ContentSource)."""
-    for meta in tree.iter("meta"):
-        if (meta.get("name") or "").lower() in DETAIL_META_NAMES and meta.get("content"):
-            return True
-    return False
-
-
-def metadata_label_count(tree: lxml.html.HtmlElement) -> int:
-    """How many distinct metadata labels (索引号, 发布机构, 文号, ...) the page shows."""
-    found: set[str] = set()
-    for cell in tree.iter("td", "th", "span", "li", "dt", "div", "p", "b", "strong", "label"):
-        text = re.sub(r"[\s:：\u3000]", "", cell.text or "")
-        if text and is_block_label(text):
-            found.add(text)
-    return len(found)
 
 
 def _repeated(links: PageLinks, at_least: int) -> bool:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from disclosure_search.models import FetchedPage, PageKind
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 Outcome = Literal["new", "changed", "unchanged"]
 
@@ -48,6 +51,20 @@ class CaptureSink(Protocol):
 
     def record_failure(self, url: str, reason: str, source: str) -> None:
         """Remember that ``url`` failed and why."""
+        ...
+
+
+class PageReader(Protocol):
+    """Reads each HTML page the crawler parsed, on the crawler's own tree (extraction, given
+    by ``jobs``): the one place that says whether a page is a document."""
+
+    def read(self, page: FetchedPage, tree: HtmlElement, listed: bool) -> bool:
+        """Read ``page`` from ``tree`` (its parse, which the reader does not change).
+
+        ``listed`` says the crawler found a list there (paging or data); the reader then
+        only reads its rows. Returns True when the page is a document: the crawler then
+        takes in its attachments, not its other links.
+        """
         ...
 
 

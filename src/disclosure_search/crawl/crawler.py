@@ -17,6 +17,7 @@ from disclosure_search.crawl.contracts import (
     CrawlEvent,
     CrawlState,
     CrawlStats,
+    PageReader,
     PageReading,
 )
 from disclosure_search.crawl.fetch import Fetcher, FetchResult
@@ -27,10 +28,10 @@ from disclosure_search.crawl.links import (
     PageLinks,
     data_page,
     discover,
-    parse_html,
 )
 from disclosure_search.crawl.robots import RobotsPolicy
 from disclosure_search.crawl.scope import Scope, folder_of, host_of
+from disclosure_search.htmltree import read_page
 from disclosure_search.models import FetchedPage, PageKind
 from disclosure_search.vocabulary.attachments import attachment_type, is_attachment_url
 from disclosure_search.vocabulary.urls import canonicalize
@@ -67,6 +68,10 @@ class Crawler:
     ``revisit`` URLs (the documents already known) are revalidated with a conditional GET too,
     so an old item edited in place or taken down is noticed although its list page is not
     walked; an unchanged one costs a 304 and no body.
+
+    Every HTML page is parsed once; ``reader`` (extraction, given by ``jobs``) reads it on
+    that tree and says whether it is a document. Without a reader no page is a document
+    unless ``detail_url_pattern`` says so.
     """
 
     def __init__(
@@ -84,6 +89,7 @@ class Crawler:
         revisit: Iterable[str] = (),
         max_fetches: int | None = None,
         interleave: bool = False,
+        reader: PageReader | None = None,
     ) -> None:
         self.settings = settings
         self.source = source
@@ -109,6 +115,7 @@ class Crawler:
         self._known = frozenset(self._revisit)
         self._starts = frozenset(filter(None, map(canonicalize, source.start_urls)))
         self.max_fetches = max_fetches
+        self.reader = reader
 
     def run(self) -> CrawlStats:
         """Crawl until the frontier is empty or ``stop`` is set; return the counters."""
@@ -252,9 +259,12 @@ class Crawler:
             return "attachment", None, None
         if item.guess == "attachment" and not self.scope.allows(page.url):
             return "other", None, None
-        tree, charset = parse_html(page.body, page.url, ctype)
+        tree, charset = read_page(page.body, ctype, base_url=page.url)
         links = discover(tree, page.url)
-        return self.classifier.classify(page.url, tree, links), links, _reading(charset, links)
+        listed = self.classifier.listed(page.url, links)
+        document = self.reader is not None and self.reader.read(page, tree, listed)
+        kind = self.classifier.classify(page.url, links, document=document)
+        return kind, links, _reading(charset, links)
 
     def _record(self, result: FetchResult, kind: PageKind,
                 reading: PageReading | None = None) -> str | None:
@@ -304,7 +314,7 @@ class Crawler:
         if self.settings.fetch_attachments:
             for link in links.attachments:
                 self._enqueue(link.url, "attachment")
-        if kind == "detail":
+        if not self.classifier.follows(url, kind):
             return
         guesses = [(link, self.classifier.guess(link.url)) for link in links.links]
         self._widen(item, kind, guesses)

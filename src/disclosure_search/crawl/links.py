@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import lxml.html
-from lxml import etree
 
 from disclosure_search.crawl.datalists import (
     PAGE_PARAMS,
@@ -18,7 +17,6 @@ from disclosure_search.crawl.datalists import (
     store_paging,
     store_records,
 )
-from disclosure_search.encoding import decode_html
 from disclosure_search.vocabulary.attachments import may_be_attachment
 from disclosure_search.vocabulary.urls import canonicalize
 
@@ -55,26 +53,11 @@ class PageLinks:
     data_paging: tuple[str, ...] = ()
 
 
-def parse_html(
-    body: bytes, url: str, content_type: str | None = None
-) -> tuple[lxml.html.HtmlElement, str]:
-    """Decode an HTML body (any charset) and parse it into an lxml tree, once.
-
-    Returns:
-        (tree, the charset it was decoded with); an empty page gives an empty tree.
-    """
-    text, charset = decode_html(body, content_type)
-    try:
-        return lxml.html.document_fromstring(text or "<html></html>", base_url=url), charset
-    except (etree.ParserError, ValueError):
-        return lxml.html.document_fromstring("<html></html>", base_url=url), charset
-
-
 def discover(tree: lxml.html.HtmlElement, url: str) -> PageLinks:
     """Find the links of a parsed page, including lists it holds or loads as data.
 
     Args:
-        tree: from :func:`parse_html`.
+        tree: the page parsed by ``htmltree.read_page``.
         url: the page's own (final) URL, the base for relative links unless ``<base>`` says else.
     """
     base = _base_url(tree, url)

@@ -5,7 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from disclosure_search.extract.tree import (
+    HIDDEN,
+    Element,
+    classes,
+    drop,
+    elements,
+    first,
+    inside,
+    is_element,
+    matches,
+    own_strings,
+    select,
+    text_of,
+)
 
 # Containers content systems put the article in, most specific first (TRS, Hanweb, gkmlpt, ...).
 KNOWN_CONTAINERS: tuple[str, ...] = (
@@ -52,54 +65,57 @@ _SPACES = re.compile(r"[ \t\u00a0\u3000\u200b\ufeff]+")
 _MIN_PARAGRAPH = 15
 
 
-def _attr_text(tag: Tag) -> str:
-    classes: object = tag.get("class") or []
-    joined = " ".join(classes) if isinstance(classes, list) else str(classes)
-    return f"{joined} {tag.get('id') or ''}"
+def _attr_text(tag: Element) -> str:
+    return f"{classes(tag)} {tag.get('id') or ''}"
 
 
-def strip_boilerplate(root: BeautifulSoup | Tag) -> None:
+def strip_boilerplate(root: Element) -> None:
     """Remove scripts, navigation, headers, footers, share and print widgets in place."""
-    for tag in root.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in root.find_all(True):
-        if tag.decomposed or tag.name in {"html", "body"}:
+    for tag in list(elements(root, *_DROP_TAGS)):
+        drop(tag)
+    for tag in list(elements(root)):
+        if tag.tag in {"html", "body"} or not _in_tree(tag, root):
             continue
         if _BOILERPLATE.search(_attr_text(tag)) and not _is_known_container(tag):
-            tag.decompose()
+            drop(tag)
 
 
-def _is_known_container(tag: Tag) -> bool:
+def _in_tree(tag: Element, root: Element) -> bool:
+    return tag is root or inside(tag, root)
+
+
+def _is_known_container(tag: Element) -> bool:
     """True for an article container (or an ancestor of one) that a class name made look
     like boilerplate, e.g. ``<div class="content print">``."""
-    return any(tag.css.match(sel) or tag.select_one(sel) is not None for sel in KNOWN_CONTAINERS)
+    return any(matches(tag, sel) or select(tag, sel, itself=False) for sel in KNOWN_CONTAINERS)
 
 
-def _outermost(tags: Iterable[Tag]) -> Tag | None:
+def _outermost(tags: Iterable[Element]) -> Element | None:
     """Of the candidates not nested in another candidate, the one with the most text."""
     found = list({id(tag): tag for tag in tags}.values())
-    tops = [t for t in found if not any(o is not t and t in o.descendants for o in found)]
+    tops = [t for t in found if not any(o is not t and inside(t, o) for o in found)]
     if not tops:
         return None
-    return max(tops, key=lambda tag: len(tag.get_text("", strip=True)))
+    return max(tops, key=lambda tag: len(text_of(tag, strip=True)))
 
 
-def _link_density(tag: Tag) -> float:
-    text = len(tag.get_text("", strip=True)) or 1
-    linked = sum(len(a.get_text("", strip=True)) for a in tag.find_all("a"))
+def _link_density(tag: Element) -> float:
+    text = len(text_of(tag, strip=True)) or 1
+    linked = sum(len(text_of(a, strip=True)) for a in elements(tag, "a"))
     return linked / text
 
 
-def _densest(root: BeautifulSoup | Tag) -> Tag | None:
+def _densest(root: Element) -> Element | None:
     """The element holding most non-link paragraph text (a simple text-density vote)."""
-    scores: dict[int, tuple[float, Tag]] = {}
-    for block in root.find_all(["p", "div", "td", "li", "span", "font"]):
-        own = "".join(str(s) for s in block.find_all(string=True, recursive=False)).strip()
-        if len(own) < _MIN_PARAGRAPH or block.find_parent("a") is not None:
+    scores: dict[int, tuple[float, Element]] = {}
+    for block in elements(root, "p", "div", "td", "li", "span", "font"):
+        own = "".join(own_strings(block)).strip()
+        if len(own) < _MIN_PARAGRAPH or any(a.tag == "a" for a in block.iterancestors()):
             continue
-        parent = block if block.name in {"div", "td"} else block.parent
-        for weight, holder in ((1.0, parent), (0.5, parent.parent if parent else None)):
-            if isinstance(holder, Tag):
+        parent = block if block.tag in {"div", "td"} else block.getparent()
+        for weight, holder in ((1.0, parent), (0.5, parent.getparent() if parent is not None
+                                                 else None)):
+            if holder is not None:
                 score = scores.get(id(holder), (0.0, holder))[0] + weight * len(own)
                 scores[id(holder)] = (score, holder)
     if not scores:
@@ -108,15 +124,16 @@ def _densest(root: BeautifulSoup | Tag) -> Tag | None:
     return best if _link_density(best) < 0.5 else None
 
 
-def find_main(root: BeautifulSoup | Tag) -> Tag | None:
+def find_main(root: Element) -> Element | None:
     """Return the element holding the article text, or None when there is none.
 
     Known content-system containers win; then generic ones (``article``, ``#content``);
     then the element with the most non-link paragraph text.
     """
     for selectors in (KNOWN_CONTAINERS, GENERIC_CONTAINERS):
-        candidates = [tag for sel in selectors for tag in root.select(sel)]
-        candidates = [t for t in candidates if t.get_text(strip=True) or t.find("img")]
+        candidates = [tag for sel in selectors for tag in select(root, sel)]
+        candidates = [t for t in candidates
+                      if text_of(t, strip=True) or first(t, "img") is not None]
         if selectors is KNOWN_CONTAINERS and candidates:
             return _outermost(candidates)
         if candidates:
@@ -126,26 +143,27 @@ def find_main(root: BeautifulSoup | Tag) -> Tag | None:
     return _densest(root)
 
 
-def _walk(node: Tag, out: list[str]) -> None:
-    for child in node.children:
-        if isinstance(child, NavigableString):
-            if type(child) is NavigableString:  # skip comments, CDATA, doctype
-                out.append(str(child))
-        elif isinstance(child, Tag):
-            block = child.name in _BLOCKS
+def _walk(node: Element, out: list[str], hidden: bool) -> None:
+    if node.text and not hidden:
+        out.append(node.text)
+    for child in node:
+        if is_element(child):
+            block = child.tag in _BLOCKS
             if block:
                 out.append("\n")
-            elif child.name in _CELLS:
+            elif child.tag in _CELLS:
                 out.append(" ")
-            _walk(child, out)
+            _walk(child, out, hidden or child.tag in HIDDEN)
             if block:
                 out.append("\n")
+        if child.tail and not hidden:
+            out.append(child.tail)
 
 
-def render_text(node: Tag) -> str:
+def render_text(node: Element) -> str:
     """Return the visible text of ``node``: one line per paragraph, spaces collapsed."""
     parts: list[str] = []
-    _walk(node, parts)
+    _walk(node, parts, node.tag in HIDDEN)
     lines = []
     for raw in "".join(parts).replace("\r", "\n").split("\n"):
         line = _SPACES.sub(" ", raw).strip()

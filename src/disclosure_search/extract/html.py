@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
+from copy import deepcopy
 from datetime import date
 
-from bs4 import BeautifulSoup, Tag
 from lxml import etree
 
-from disclosure_search.errors import ExtractError
 from disclosure_search.extract.body import find_main, render_text, strip_boilerplate
 from disclosure_search.extract.links import find_attachments
 from disclosure_search.extract.metadata import (
@@ -20,6 +19,17 @@ from disclosure_search.extract.metadata import (
     map_fields,
 )
 from disclosure_search.extract.page_hints import category_of, meta_content, script_fields
+from disclosure_search.extract.tree import (
+    Element,
+    attached,
+    check_shape,
+    elements,
+    first,
+    inside,
+    next_element,
+    text_of,
+)
+from disclosure_search.htmltree import parse_text
 from disclosure_search.models import Document, document_id
 from disclosure_search.vocabulary.dates import iter_dates, parse_date
 from disclosure_search.vocabulary.doc_numbers import looks_like_doc_number, normalize_doc_number
@@ -41,39 +51,19 @@ _MAX_METADATA_LINE = 160
 # 主题分类 in both scripts (labels are compared with spaces removed)
 _TOPIC_LABELS = frozenset({"主题分类", "主題分類"})
 _LIST_ITEMS = 8
-#: Pages nested deeper than this are refused: the tree walks below would take quadratic time
-#: and Python recursion. Real disclosure pages nest 10-40 deep; libxml2 stops at 256.
-MAX_DEPTH = 200
-#: Pages with more elements than this are refused before BeautifulSoup builds its tree (about
-#: 1 KB of memory per element). Real detail pages have a few thousand.
-MAX_ELEMENTS = 100_000
+_HEADING_XPATH = etree.XPath(
+    "descendant-or-self::*[contains(@class, 'title') or contains(@id, 'title')"
+    " or contains(@class, 'Title') or contains(@id, 'Title')]")
+_FOLLOWING_TEXT = etree.XPath("descendant::text() | descendant::comment() | following::text()"
+                              " | following::comment()")
 
 
-def page_shape(html: str) -> tuple[int, int]:
-    """Return (nesting depth, element count) from libxml2's streaming parse (C speed, ~1 ms
-    for a usual page; libxml2 itself stops nesting at 256)."""
-    parser = etree.HTMLPullParser(events=("start", "end"))
-    parser.feed(html)
-    depth = deepest = elements = 0
-    for event, element in parser.read_events():
-        if event == "start":
-            depth += 1
-            elements += 1
-            deepest = max(deepest, depth)
-        else:
-            depth -= 1
-            element.clear()  # keep the pull parser's own tree small
-    return deepest, elements
-
-
-def parse_page(html: str) -> BeautifulSoup:
-    """Parse ``html``; refuse pages too deep or too large to walk (ExtractError)."""
-    depth, elements = page_shape(html)
-    if depth > MAX_DEPTH:
-        raise ExtractError(f"page refused: its elements nest more than {MAX_DEPTH} deep")
-    if elements > MAX_ELEMENTS:
-        raise ExtractError(f"page refused: {elements} elements (more than {MAX_ELEMENTS})")
-    return BeautifulSoup(html, "lxml")
+def parse_page(html: str) -> Element:
+    """Parse ``html`` (``htmltree.parse_text``); refuse pages too deep or too large to walk
+    (ExtractError, see ``tree.check_shape``)."""
+    root = parse_text(html)
+    check_shape(root)
+    return root
 
 
 def extract_metadata(html: str) -> dict[str, str]:
@@ -89,58 +79,59 @@ def extract_metadata(html: str) -> dict[str, str]:
     return map_fields(find_label_pairs(parse_page(html)))
 
 
-def _title_from_head(soup: BeautifulSoup) -> str:
-    tag = soup.find("title")
-    text = clean_text(tag.get_text()) if tag else ""
+def _title_from_head(root: Element) -> str:
+    tag = first(root, "title")
+    text = clean_text(text_of(tag)) if tag is not None else ""
     parts = [p for p in _SITE_SUFFIX.split(text) if p]
     return max(parts, key=len) if parts else ""
 
 
-def _heading(soup: BeautifulSoup, head_title: str) -> Tag | None:
-    candidates = soup.find_all(["h1", "h2", "h3"])
-    candidates += soup.select("[class*=title], [id*=title], [class*=Title], [id*=Title]")
-    usable = [c for c in candidates if 4 <= len(c.get_text(strip=True)) <= 200 and not c.find("a")]
+def _heading(root: Element, head_title: str) -> Element | None:
+    candidates = list(elements(root, "h1", "h2", "h3"))
+    candidates += _HEADING_XPATH(root)
+    usable = [c for c in candidates
+              if 4 <= len(text_of(c, strip=True)) <= 200 and first(c, "a") is None]
     for tag in usable:
-        text = clean_text(tag.get_text(" "))
+        text = clean_text(text_of(tag, " "))
         if head_title and (text in head_title or head_title in text):
             return tag
-    h1 = [t for t in usable if t.name == "h1"]
+    h1 = [t for t in usable if t.tag == "h1"]
     return h1[0] if h1 else None
 
 
-def _title(soup: BeautifulSoup, fields: dict[str, str],
-           script_title: str = "") -> tuple[str, Tag | None]:
+def _title(root: Element, fields: dict[str, str],
+           script_title: str = "") -> tuple[str, Element | None]:
     """The title: meta, label, heading, a script variable (written by the script), <title>."""
-    head_title = _title_from_head(soup)
-    heading = _heading(soup, head_title or script_title)
-    for value in (meta_content(soup, _TITLE_META), fields.get("title", "")):
+    head_title = _title_from_head(root)
+    heading = _heading(root, head_title or script_title)
+    for value in (meta_content(root, _TITLE_META), fields.get("title", "")):
         if value:
             return value, heading
     if heading is not None:
-        return clean_text(heading.get_text(" ")), heading
+        return clean_text(text_of(heading, " ")), heading
     return script_title or head_title, None
 
 
-def _date_near(heading: Tag | None, limit: int = 40) -> date | None:
+def _date_near(heading: Element | None, limit: int = 40) -> date | None:
     if heading is None:
         return None
-    for count, node in enumerate(heading.find_all_next(string=True)):
+    for count, node in enumerate(_FOLLOWING_TEXT(heading)):
         if count >= limit:
             break
-        found = next(iter_dates(str(node)), None)
+        found = next(iter_dates(node if isinstance(node, str) else node.text or ""), None)
         if found is not None:
             return found
     return None
 
 
 def _published_date(
-    soup: BeautifulSoup, fields: dict[str, str], heading: Tag | None
+    root: Element, fields: dict[str, str], heading: Element | None
 ) -> date | None:
     declared = parse_date(fields.get("published_date"))
     generic = fields.get("published_date_label") in _GENERIC_DATE_LABELS
     if declared is not None and not generic:
         return declared
-    return parse_date(meta_content(soup, _DATE_META)) or declared or _date_near(heading)
+    return parse_date(meta_content(root, _DATE_META)) or declared or _date_near(heading)
 
 
 def _topic(pairs: list[LabelPair]) -> str:
@@ -178,33 +169,35 @@ def language_hint(text: str) -> str:
     return "zh-Hant" if changed / len(sample) > 0.05 else "zh-Hans"
 
 
-def _drop_metadata(main: Tag, labels: list[Tag], heading: Tag | None) -> None:
+def _drop_metadata(root: Element, main: Element, labels: list[Element],
+                   heading: Element | None) -> None:
     """Remove the title and the metadata block when a generic container holds them."""
-    if heading is not None and not heading.decomposed and heading in main.descendants:
-        heading.decompose()
+    if heading is not None and attached(heading, root) and inside(heading, main):
+        heading.drop_tree()
     for label in labels:
-        if label.decomposed or label not in main.descendants:
+        if not attached(label, root) or not inside(label, main):
             continue
-        block = label.find_parent(["table", "dl", "ul"])
-        inside = sum(1 for t in labels if block is not None and t in block.descendants)
-        if block is not None and block is not main and inside >= 2:
-            block.decompose()
+        block = next(label.iterancestors("table", "dl", "ul"), None)
+        held = sum(1 for t in labels if block is not None and inside(t, block))
+        if block is not None and block is not main and held >= 2:
+            block.drop_tree()
             continue
-        value = label.find_next_sibling()
+        value = next_element(label)
         if value is not None:
-            value.decompose()
-        label.decompose()
+            value.drop_tree()
+        label.drop_tree()
 
 
-def _is_detail(soup: BeautifulSoup, fields: dict[str, str], main: Tag | None, body: str) -> bool:
+def _is_detail(root: Element, fields: dict[str, str], main: Element | None, body: str) -> bool:
     """Detail pages declare an article or carry metadata; list pages are mostly dated links."""
     known = {"index_number", "agency", "written_date", "doc_number", "published_date"}
-    if meta_content(soup, ("articletitle",)) or len(known & fields.keys()) >= 2:
+    if meta_content(root, ("articletitle",)) or len(known & fields.keys()) >= 2:
         return True
     if main is None:
         return False
     dated_links = sum(
-        1 for item in main.find_all(["li", "tr"]) if item.find("a") and parse_date(item.get_text())
+        1 for item in elements(main, "li", "tr")
+        if first(item, "a") is not None and parse_date(text_of(item))
     )
     return dated_links < _LIST_ITEMS and len(body) >= _MIN_BODY
 
@@ -236,25 +229,41 @@ def extract_document(
         ExtractError: the page is nested deeper than :data:`MAX_DEPTH` or has more than
             :data:`MAX_ELEMENTS` elements.
     """
-    soup = parse_page(html)
-    pairs = find_label_pairs(soup)
+    return document_from_tree(parse_page(html), url, source=source,
+                              category_prefixes=category_prefixes,
+                              fallback_category=fallback_category)
+
+
+def document_from_tree(
+    root: Element,
+    url: str,
+    *,
+    source: str,
+    category_prefixes: tuple[tuple[str, str], ...] = (),
+    fallback_category: str = "",
+) -> Document | None:
+    """:func:`extract_document` on a parsed page (``htmltree``); the caller checks its shape
+    first (``tree.check_shape``). The tree is not changed: boilerplate is dropped from a copy
+    (a C copy, a fraction of a parse), so the crawler's tree serves the list's rows too."""
+    root = deepcopy(root)
+    pairs = find_label_pairs(root)
     fields = map_fields(pairs)
-    script = script_fields(soup)
+    script = script_fields(root)
     for name in ("published_date", "agency", "column"):  # what the page shows wins
         if name in script:
             fields.setdefault(name, script[name])
-    title, heading = _title(soup, fields, script.get("title", ""))
-    published = _published_date(soup, fields, heading)
-    category, category_raw = category_of(soup, fields, url, category_prefixes,
+    title, heading = _title(root, fields, script.get("title", ""))
+    published = _published_date(root, fields, heading)
+    category, category_raw = category_of(root, fields, url, category_prefixes,
                                          fallback_category)
-    attachments = find_attachments(soup, url)
+    attachments = find_attachments(root, url)
     labels = [pair.element for pair in pairs if pair.element is not None]
-    strip_boilerplate(soup)
-    main = find_main(soup)
+    strip_boilerplate(root)
+    main = find_main(root)
     if main is not None:
-        _drop_metadata(main, labels, heading)
+        _drop_metadata(root, main, labels, heading)
     body = _drop_metadata_lines(render_text(main)) if main is not None else ""
-    if not _is_detail(soup, fields, main, body) or not title:
+    if not _is_detail(root, fields, main, body) or not title:
         logger.debug("not a detail page: %s", url)
         return None
     doc_number = _doc_number(fields, body)
@@ -269,7 +278,7 @@ def extract_document(
         doc_number=doc_number,
         doc_number_norm=normalize_doc_number(doc_number),
         index_number=fields.get("index_number", ""),
-        agency=fields.get("agency", "") or meta_content(soup, ("contentsource", "author")),
+        agency=fields.get("agency", "") or meta_content(root, ("contentsource", "author")),
         written_date=parse_date(fields.get("written_date")),
         published_date=published,
         validity=fields.get("validity", ""),

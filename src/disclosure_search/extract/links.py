@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bs4 import BeautifulSoup, Tag
-
 from disclosure_search.extract.metadata import clean_text
+from disclosure_search.extract.tree import Element, elements, text_of
 from disclosure_search.models import Attachment
 from disclosure_search.vocabulary.attachments import (
     may_be_attachment,
@@ -16,8 +15,8 @@ from disclosure_search.vocabulary.attachments import (
 from disclosure_search.vocabulary.urls import canonicalize, path_name
 
 
-def _text(link: Tag) -> str:
-    return clean_text(link.get_text(" ")) or clean_text(str(link.get("title") or ""))
+def _text(link: Element) -> str:
+    return clean_text(text_of(link, " ")) or clean_text(str(link.get("title") or ""))
 
 
 def attachments_from_links(links: Iterable[tuple[str, str]]) -> tuple[Attachment, ...]:
@@ -41,7 +40,7 @@ def attachments_from_links(links: Iterable[tuple[str, str]]) -> tuple[Attachment
     return tuple(found.values())
 
 
-def find_attachments(soup: BeautifulSoup | Tag, base_url: str) -> tuple[Attachment, ...]:
+def find_attachments(root: Element, base_url: str) -> tuple[Attachment, ...]:
     """Return the page's attachment links, canonical and without duplicates.
 
     The URLs are canonical (``vocabulary.urls.canonicalize``), the form the crawler archived
@@ -51,20 +50,20 @@ def find_attachments(soup: BeautifulSoup | Tag, base_url: str) -> tuple[Attachme
     with no media type, kept once its archived response shows a file.
 
     Args:
-        soup: the parsed page.
+        root: the parsed page.
         base_url: the page URL (a ``<base href>`` in the page takes precedence).
 
     Returns:
         Attachments named by their link text (or the file name when the link has none),
         in page order; the text of each is read later.
     """
-    base_tag = soup.find("base", href=True)
+    base_tag = next((b for b in elements(root, "base") if b.get("href") is not None), None)
     base = base_url
-    if isinstance(base_tag, Tag):
-        base = canonicalize(str(base_tag["href"]), base_url) or base_url
+    if base_tag is not None:
+        base = canonicalize(str(base_tag.get("href")), base_url) or base_url
     links: list[tuple[str, str]] = []
-    for link in soup.find_all("a", href=True):
-        href = str(link["href"]).strip()
+    for link in elements(root, "a"):
+        href = (link.get("href") or "").strip()
         if not href or href.lower().startswith(("javascript:", "mailto:", "tel:", "#")):
             continue
         url = canonicalize(href, base)

@@ -6,9 +6,16 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-
+from disclosure_search.extract.tree import (
+    Element,
+    elements,
+    is_element,
+    next_element,
+    strings,
+    text_of,
+)
 from disclosure_search.vocabulary.labels import FIELD_LABELS, label_table, simplified_label
 
 _SPACE = re.compile(r"[\s\u200b\ufeff\u00a0\u3000]+")
@@ -26,7 +33,7 @@ class LabelPair:
 
     label: str
     value: str
-    element: Tag | None = None
+    element: Element | None = None
 
 
 @lru_cache(maxsize=1)
@@ -56,25 +63,30 @@ def _clean_value(text: str) -> str:
     return value if len(value) <= _MAX_VALUE else ""
 
 
-def _next_value(element: Tag) -> str:
+def _next_value(element: Element) -> str:
     """The text right after a label element: a following text node or sibling element."""
-    for sibling in element.next_siblings:
-        if isinstance(sibling, NavigableString):
-            value = _clean_value(str(sibling))
-        elif isinstance(sibling, Tag):
-            value = _clean_value(sibling.get_text(" "))
-        else:
-            continue
+    following: list[str | Element] = [element.tail] if element.tail else []
+    sibling = element.getnext()
+    while sibling is not None:
+        if is_element(sibling):
+            following.append(sibling)
+        elif sibling.text:  # a comment: BeautifulSoup read its text as a string too
+            following.append(sibling.text)
+        if sibling.tail:
+            following.append(sibling.tail)
+        sibling = sibling.getnext()
+    for item in following:
+        value = _clean_value(item if isinstance(item, str) else text_of(item, " "))
         if value:
             return "" if as_label(value) or _ANOTHER_PAIR.match(value) else value
     return ""
 
 
-def _element_pairs(soup: BeautifulSoup | Tag) -> Iterator[LabelPair]:
-    for element in soup.find_all(True):
-        if element.name in {"script", "style", "a", "option", "title"}:
+def _element_pairs(root: Element) -> Iterator[LabelPair]:
+    for element in chain([root], elements(root)):
+        if element.tag in {"script", "style", "a", "option", "title"}:
             continue
-        text = element.get_text("")
+        text = text_of(element)
         if len(text) > 40:
             continue
         label = as_label(text)
@@ -95,36 +107,40 @@ def _split_inline(text: str) -> Iterator[tuple[str, str]]:
             yield label, value
 
 
-def _inline_pairs(soup: BeautifulSoup | Tag) -> Iterator[LabelPair]:
-    for node in soup.find_all(string=True):
-        parent = node.parent
-        if parent is None or parent.name in {"script", "style", "title"}:
+def _inline_pairs(root: Element) -> Iterator[LabelPair]:
+    for text, parent in strings(root):
+        if parent is None or parent.tag in {"script", "style", "title"}:
             continue
-        text = str(node)
         if len(text.strip()) > _MAX_VALUE * 2 or not any(c in text for c in _COLON):
             continue
         for label, value in _split_inline(text):
             yield LabelPair(label, value, None)
 
 
-def _header_row_pairs(soup: BeautifulSoup | Tag) -> Iterator[LabelPair]:
+def _cells(row: Element) -> list[Element]:
+    return [cell for cell in row if cell.tag in ("td", "th")]
+
+
+def _header_row_pairs(root: Element) -> Iterator[LabelPair]:
     """Tables whose first row holds only labels and whose next row holds the values."""
-    for row in soup.find_all("tr"):
-        cells = row.find_all(["td", "th"], recursive=False)
-        if len(cells) < 2 or not all(as_label(cell.get_text("")) for cell in cells):
+    for row in elements(root, "tr"):
+        cells = _cells(row)
+        if len(cells) < 2 or not all(as_label(text_of(cell)) for cell in cells):
             continue
-        following = row.find_next_sibling("tr")
-        values = following.find_all(["td", "th"], recursive=False) if following else []
+        following = next_element(row)
+        while following is not None and following.tag != "tr":
+            following = next_element(following)
+        values = _cells(following) if following is not None else []
         if len(values) != len(cells):
             continue
         for cell, value_cell in zip(cells, values, strict=True):
-            value = _clean_value(value_cell.get_text(" "))
-            label = as_label(cell.get_text(""))
+            value = _clean_value(text_of(value_cell, " "))
+            label = as_label(text_of(cell))
             if value and label:
                 yield LabelPair(label, value, cell)
 
 
-def find_label_pairs(soup: BeautifulSoup | Tag) -> list[LabelPair]:
+def find_label_pairs(root: Element) -> list[LabelPair]:
     """Return every label/value pair in the page, structured ones first.
 
     Recognises label and value in neighbouring cells (``td``/``th``), ``dt``/``dd``,
@@ -132,14 +148,14 @@ def find_label_pairs(soup: BeautifulSoup | Tag) -> list[LabelPair]:
     value rows, and "label：value" (several per line allowed) inside one text node.
 
     Args:
-        soup: the parsed page or part of it.
+        root: the parsed page or part of it.
 
     Returns:
         Pairs in document order within each kind; labels have spaces removed.
     """
-    pairs = list(_element_pairs(soup))
-    pairs.extend(_header_row_pairs(soup))
-    pairs.extend(_inline_pairs(soup))
+    pairs = list(_element_pairs(root))
+    pairs.extend(_header_row_pairs(root))
+    pairs.extend(_inline_pairs(root))
     return pairs
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from bs4 import BeautifulSoup
-
 from disclosure_search.extract.categories import OTHER, normalize_category
 from disclosure_search.extract.metadata import clean_text
+from disclosure_search.extract.tree import Element, classes, elements, text_of
 
 _CRUMB = re.compile(r"crumb|position|location|dqwz|weizhi|currentpath|path", re.IGNORECASE)
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|»|›|→|/|\\|&gt;)\s*")
@@ -26,10 +25,10 @@ SCRIPT_FIELDS: dict[str, frozenset[str]] = {
 }
 
 
-def meta_content(soup: BeautifulSoup, names: tuple[str, ...]) -> str:
+def meta_content(root: Element, names: tuple[str, ...]) -> str:
     """The content of the first ``<meta name=…>`` (or ``property``) among ``names``."""
     wanted = {n.lower() for n in names}
-    for tag in soup.find_all("meta"):
+    for tag in elements(root, "meta"):
         key = str(tag.get("name") or tag.get("property") or "").lower()
         content = clean_text(str(tag.get("content") or ""))
         if key in wanted and content:
@@ -37,15 +36,15 @@ def meta_content(soup: BeautifulSoup, names: tuple[str, ...]) -> str:
     return ""
 
 
-def script_fields(soup: BeautifulSoup) -> dict[str, str]:
+def script_fields(root: Element) -> dict[str, str]:
     """Metadata a page keeps only in script variables (``var pubDate = "2021-03-02";``).
 
     Returns:
         field -> value for the fields of :data:`SCRIPT_FIELDS` found (the first of each).
     """
     found: dict[str, str] = {}
-    for script in soup.find_all("script"):
-        for name, quote, raw in _SCRIPT_VAR.findall(script.get_text()):
+    for script in elements(root, "script"):
+        for name, quote, raw in _SCRIPT_VAR.findall(text_of(script)):
             field = next((f for f, names in SCRIPT_FIELDS.items() if name.lower() in names), None)
             if field is None or field in found:
                 continue
@@ -65,11 +64,11 @@ def _unescape(raw: str, quote: str) -> str:
     return value if isinstance(value, str) else raw
 
 
-def breadcrumb(soup: BeautifulSoup) -> str:
+def breadcrumb(root: Element) -> str:
     """The last step of the page's breadcrumb (当前位置：首页 > … > 通知公告), or ""."""
-    for tag in soup.find_all(["div", "nav", "p", "span", "ul", "ol"]):
-        attrs = f"{' '.join(tag.get('class') or [])} {tag.get('id') or ''}"
-        text = clean_text(tag.get_text(" "))
+    for tag in elements(root, "div", "nav", "p", "span", "ul", "ol"):
+        attrs = f"{classes(tag)} {tag.get('id') or ''}"
+        text = clean_text(text_of(tag, " "))
         if not (_CRUMB.search(attrs) or text.startswith("当前位置")) or len(text) > 200:
             continue
         parts = [p for p in _CRUMB_SPLIT.split(text.split("：", 1)[-1]) if p]
@@ -80,7 +79,7 @@ def breadcrumb(soup: BeautifulSoup) -> str:
 
 
 def category_of(
-    soup: BeautifulSoup,
+    root: Element,
     fields: dict[str, str],
     url: str,
     category_prefixes: tuple[tuple[str, str], ...],
@@ -96,7 +95,7 @@ def category_of(
     for prefix, category in sorted(category_prefixes, key=lambda p: len(p[0]), reverse=True):
         if url.startswith(prefix):
             return normalize_category(category), raw or category
-    columns = (meta_content(soup, ("columnname",)), fields.get("column", ""), breadcrumb(soup))
+    columns = (meta_content(root, ("columnname",)), fields.get("column", ""), breadcrumb(root))
     for column in columns:
         if column and normalize_category(column) != OTHER:
             return normalize_category(column), raw or column

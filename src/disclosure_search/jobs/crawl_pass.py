@@ -22,6 +22,7 @@ from disclosure_search.crawl.contracts import CrawlStats
 from disclosure_search.crawl.crawler import Crawler, ProgressCallback
 from disclosure_search.crawl.fetch import Fetcher
 from disclosure_search.crawl.rate import RateLimiter
+from disclosure_search.jobs.page_reader import PageExtractor
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ def crawl_into_archive(
     catalog: Catalog | None = None,
     on_progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
+    pages: PageExtractor | None = None,
 ) -> RunResult:
     """Crawl ``sources`` (default: all configured) once, archiving every exchange.
 
@@ -63,10 +65,13 @@ def crawl_into_archive(
     Up to ``crawl.sources_at_once`` sources are crawled at the same time, each with its own
     robots.txt and every host with its own rate, into one WARC file and one run; within a
     source up to ``crawl.hosts_at_once`` hosts are fetched from side by side (the sink writes
-    one exchange at a time).
+    one exchange at a time). Every HTML page is read by extraction on the crawler's parse
+    (``pages``, or one made here), which says which pages are documents and keeps what they
+    hold for ``jobs.extraction.extract_pending``.
     """
     chosen = tuple(sources if sources is not None else settings.sources)
     stop = stop or threading.Event()
+    pages = pages or PageExtractor()
     own_catalog = catalog is None
     cat = catalog or Catalog.open(settings.catalog_path, archive_dir=settings.archive_dir)
     run_id = cat.start_run([s.id for s in chosen], full)
@@ -89,7 +94,8 @@ def crawl_into_archive(
             log.info("%s: previous run did not finish; walking every list page", source.id)
             crawl_settings = replace(crawl_settings, known_streak=sys.maxsize)
         crawler = Crawler(crawl_settings, source, sink, sink, full=full,
-                          on_progress=on_progress, stop=stop, fetcher=fetcher, revisit=revisit)
+                          on_progress=on_progress, stop=stop, fetcher=fetcher, revisit=revisit,
+                          reader=pages.for_source(source))
         return crawler.run()
 
     try:

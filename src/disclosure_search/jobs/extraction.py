@@ -20,10 +20,11 @@ from dataclasses import replace
 from disclosure_search.archive.catalog import Catalog
 from disclosure_search.config import SourceSettings
 from disclosure_search.errors import ArchiveError, ExtractError, UnsupportedFileError
-from disclosure_search.extract.calls import attachment_text, file_row_documents, page_document
+from disclosure_search.extract.calls import archived_page, attachment_text
 from disclosure_search.extract.links import attachments_from_links
 from disclosure_search.extract.worker import ExtractWorker, Stopped
 from disclosure_search.jobs.ledger import Ledger
+from disclosure_search.jobs.page_reader import PageExtractor
 from disclosure_search.models import Attachment, Capture, Document
 from disclosure_search.vocabulary.attachments import attachment_type
 
@@ -37,7 +38,7 @@ Failures = list[tuple[str, str]]
 def extract_pending(
     catalog: Catalog, source: SourceSettings, worker: ExtractWorker, *,
     failures: Failures | None = None, run_id: int | None = None,
-    on_step: StepCallback | None = None,
+    on_step: StepCallback | None = None, pages: PageExtractor | None = None,
 ) -> list[tuple[str, str]]:
     """Extract every archived page of ``source`` not extracted yet; store documents.
 
@@ -48,6 +49,8 @@ def extract_pending(
         failures: each failure is appended here as (url, reason).
         run_id: the crawl run failures are recorded with (None for ``reindex``).
         on_step: called with ("extract", url) after each page.
+        pages: what the crawl of this run read in its pages (a page found there is not
+            read from the archive again).
 
     Returns:
         (outcome, document id) for each document that is new or changed.
@@ -68,7 +71,7 @@ def extract_pending(
         if worker.stop is not None and worker.stop.is_set():
             raise Stopped("extraction interrupted: the run was asked to stop")
         try:
-            docs, waiting = _documents(catalog, source, capture, worker, failed)
+            docs, waiting = _documents(catalog, source, capture, worker, failed, pages)
         except Stopped:
             raise
         except (ArchiveError, ExtractError) as exc:
@@ -94,23 +97,22 @@ def extract_pending(
 
 def _documents(
     catalog: Catalog, source: SourceSettings, capture: Capture, worker: ExtractWorker,
-    failed: Callable[[str, str], None],
+    failed: Callable[[str, str], None], pages: PageExtractor | None,
 ) -> tuple[list[Document], int]:
     """The document of a detail page, or those a list holds as rows linking to files.
 
     Returns:
         (documents, how many rows' files are not archived yet: a failed or skipped fetch).
     """
-    page = catalog.read_page(capture)
-    ctype = page.header("Content-Type") or ""
-    doc = None
-    if capture.kind != "list":
-        doc = page_document(page.body, ctype, capture.url, source.id, source.categories,
-                            capture.charset)
+    found = pages.take(source.id, capture.url, capture.sha256) if pages else None
+    if found is None:  # not read by this run's crawl: read it from the archive
+        page = catalog.read_page(capture)
+        found = archived_page(page.body, page.header("Content-Type") or "", capture.url,
+                              source.id, source.categories, capture.charset,
+                              listed=capture.kind == "list")
+    doc, rows = found
     if doc is not None:
         return [_with_files(catalog, doc, capture, worker, failed)], 0
-    rows = file_row_documents(page.body, ctype, capture.url, source.id, source.categories,
-                              capture.charset)
     out = []
     for row in rows:
         file_capture = catalog.latest_capture(row.url, ok_only=True)

@@ -20,6 +20,7 @@ from disclosure_search.jobs import index_sync
 from disclosure_search.jobs.crawl_pass import crawl_into_archive
 from disclosure_search.jobs.extraction import StepCallback, extract_pending
 from disclosure_search.jobs.ledger import Ledger
+from disclosure_search.jobs.page_reader import PageExtractor
 from disclosure_search.reports import watchlist
 from disclosure_search.reports.watchlist import Recheck
 
@@ -88,9 +89,10 @@ def run_crawl(
             on_progress(event)
 
     stop = stop or threading.Event()
+    pages = PageExtractor()  # each page parsed once: the crawler's tree, read by extraction
     with Catalog.open(settings.catalog_path, archive_dir=settings.archive_dir) as catalog:
         result = crawl_into_archive(settings, sources, full=full, catalog=catalog,
-                                    on_progress=progress, stop=stop)
+                                    on_progress=progress, stop=stop, pages=pages)
         report = CrawlReport(result.run_id, result.status, crawl=result.stats)
         for source in sources:
             removed = _removals(catalog, source, result.status, full, gone[source.id],
@@ -102,7 +104,8 @@ def run_crawl(
             with _worker(settings, stop) as worker:
                 for source in sources:
                     changed = extract_pending(catalog, source, worker, run_id=result.run_id,
-                                              failures=report.extract_failures, on_step=on_step)
+                                              failures=report.extract_failures, on_step=on_step,
+                                              pages=pages)
                     report.documents[source.id].update(outcome for outcome, _ in changed)
             report.indexed = _catch_up(settings, catalog, on_step, stop=stop)
         except Stopped:

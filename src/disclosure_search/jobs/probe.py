@@ -9,6 +9,7 @@ charsets the pages use, and what the first documents extract to.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -21,13 +22,15 @@ from disclosure_search.crawl.contracts import CrawlEvent, CrawlStats, PageReadin
 from disclosure_search.crawl.crawler import Crawler, column_key
 from disclosure_search.crawl.datalists import PAGE_PARAMS
 from disclosure_search.crawl.fetch import REDIRECT_STATUSES
-from disclosure_search.crawl.links import PageLinks, discover, parse_html, trs_pages
+from disclosure_search.crawl.links import PageLinks, discover, trs_pages
 from disclosure_search.crawl.scope import folder_of
 from disclosure_search.encoding import header_charset, meta_charset
 from disclosure_search.errors import DisclosureSearchError, ExtractError, UsageError
-from disclosure_search.extract.calls import attachment_text, file_row_documents, page_document
+from disclosure_search.extract.calls import archived_page, attachment_text
 from disclosure_search.extract.categories import OTHER, normalize_category
 from disclosure_search.extract.worker import ExtractWorker
+from disclosure_search.htmltree import read_page
+from disclosure_search.jobs.page_reader import PageExtractor
 from disclosure_search.models import Document, FetchedPage, PageKind
 from disclosure_search.reports.reasons import reason_text
 from disclosure_search.vocabulary.urls import canonicalize
@@ -117,11 +120,13 @@ def probe_site(settings: Settings, url: str, max_pages: int = DEFAULT_PAGES) -> 
     def progress(event: CrawlEvent) -> None:
         events.setdefault(event.url, event)
 
+    pages = PageExtractor()
     crawler = Crawler(settings.crawl, source, memory, memory, full=True,
-                      max_fetches=max_pages, interleave=True, on_progress=progress)
+                      max_fetches=max_pages, interleave=True, on_progress=progress,
+                      reader=pages.for_source(source))
     stats = crawler.run()
     first = _start_page(memory, events.get(start), start)
-    tree, _ = parse_html(first.body, first.url, first.header("Content-Type"))
+    tree, _ = read_page(first.body, first.header("Content-Type"), base_url=first.url)
     result = ProbeResult(start, source.id, _site_name(tree), stats)
     link_texts = {u: t for _, _, r in memory.pages.values() if r for u, t in r.links}
     columns: set[str] = set()
@@ -134,7 +139,7 @@ def probe_site(settings: Settings, url: str, max_pages: int = DEFAULT_PAGES) -> 
             columns.add(column_key(page_url))  # a column once, by its first page met
             result.lists.append(_list_page(page, link_texts, memory))
     result.charsets = _charset_notes(memory)
-    result.documents = _documents(settings, source, memory)
+    result.documents = _documents(settings, source, memory, pages)
     return result
 
 
@@ -178,7 +183,7 @@ def _site_name(tree: lxml.html.HtmlElement) -> str:
 
 
 def _list_page(page: FetchedPage, link_texts: dict[str, str], memory: _Memory) -> ListPage:
-    tree, _ = parse_html(page.body, page.url, page.header("Content-Type"))
+    tree, _ = read_page(page.body, page.header("Content-Type"), base_url=page.url)
     links = discover(tree, page.url)
     name = _column_name(tree, link_texts.get(page.url, ""))
     category = normalize_category(name) if name else OTHER
@@ -258,8 +263,10 @@ def _charset_notes(memory: _Memory) -> list[str]:
     return notes
 
 
-def _documents(settings: Settings, source: SourceSettings, memory: _Memory) -> list[Document]:
-    """The first documents the pages extract to, attachments read (in the extraction worker)."""
+def _documents(settings: Settings, source: SourceSettings, memory: _Memory,
+               pages: PageExtractor) -> list[Document]:
+    """The first documents the pages extract to (as the crawler's reading found them),
+    attachments read (in the extraction worker)."""
     docs: list[Document] = []
     for page_url in memory.order:
         page, kind, reading = memory.pages[page_url]
@@ -267,14 +274,13 @@ def _documents(settings: Settings, source: SourceSettings, memory: _Memory) -> l
             continue
         ctype = page.header("Content-Type") or ""
         charset = reading.charset if reading else None
+        found = pages.take(source.id, page_url, hashlib.sha256(page.body).hexdigest())
         try:
-            if kind == "list":
-                docs += file_row_documents(page.body, ctype, page_url, source.id, (), charset)
-            else:
-                doc = page_document(page.body, ctype, page_url, source.id, (), charset)
-                docs += [doc] if doc is not None else []
+            doc, rows = found or archived_page(page.body, ctype, page_url, source.id, (),
+                                               charset, listed=kind == "list")
         except ExtractError:
             continue
+        docs += [doc] if doc is not None else rows
     crawl = settings.crawl
     with ExtractWorker(crawl.extract_timeout_s, crawl.extract_memory_mb) as worker:
         return [_read_files(doc, memory, worker) for doc in docs[:PREVIEW]]
