@@ -90,6 +90,8 @@ class WebSettings:
     per_page_max: int = _setting(100, "largest page size a client may ask for")
     query_max_chars: int = _setting(200, "longer queries are refused with 400")
     export_max_rows: int = _setting(1_000_000, "exports larger than this are refused, never cut")
+    check_max_rows: int = _setting(2_000, "checklists longer than this are refused by the site "
+                                   "(413) and left to the command line")
     secure_cookies: bool = _setting(False, "mark session cookies Secure (behind HTTPS)")
     session_idle_minutes: int = _setting(30, "a staff session ends after this long unused")
     session_max_hours: int = _setting(8, "a staff session ends this long after the login")
@@ -302,7 +304,8 @@ def check_value(key: str, value: Any) -> str:
     """What is wrong with a setting's value beyond its type ('' when nothing is)."""
     if key == "web.port" and not 0 <= value <= 65535:
         return f"端口 {value} 超出范围，请使用 1-65535（0 表示自动选一个空闲端口）"
-    if key in {"web.session_idle_minutes", "web.session_max_hours"} and value < 1:
+    if key in {"web.session_idle_minutes", "web.session_max_hours",
+               "web.check_max_rows"} and value < 1:
         return f"至少为 1，实际为 {value!r}"
     return ""
 

@@ -51,3 +51,7 @@ class LockedError(DisclosureSearchError):
 
 class ChecklistError(DisclosureSearchError):
     """A publication-check checklist is malformed; the message names row and column."""
+
+
+class ChecklistTooLong(ChecklistError):
+    """A checklist has more rows than this way of checking takes at once (the site's limit)."""

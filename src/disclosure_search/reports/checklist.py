@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from disclosure_search.errors import ChecklistError
+from disclosure_search.errors import ChecklistError, ChecklistTooLong
 from disclosure_search.vocabulary.dates import TYPED_DATE_FORM, TypedDateError, parse_typed_date
 
 COLUMNS: tuple[str, ...] = ("title", "doc_number", "category", "due_date", "source")
@@ -29,7 +29,7 @@ class ChecklistRow:
     source: str = ""
 
 
-def parse_checklist(data: bytes | str) -> list[ChecklistRow]:
+def parse_checklist(data: bytes | str, max_rows: int = MAX_ROWS) -> list[ChecklistRow]:
     """Parse a checklist: UTF-8 (BOM allowed), a header row, then one item per row.
 
     Columns: ``title`` (required), ``doc_number``, ``category``, ``due_date`` (YYYY-MM-DD),
@@ -38,14 +38,15 @@ def parse_checklist(data: bytes | str) -> list[ChecklistRow]:
 
     Args:
         data: the file's bytes (or already-decoded text, e.g. pasted into a form).
+        max_rows: more rows than this are refused as soon as the next one is read.
 
     Returns:
         The rows, in file order.
 
     Raises:
         ChecklistError: empty file, not UTF-8, wrong header, a bad date, a row without a
-            title, too many fields or more than 100,000 rows; the message names the row
-            (file line) and column.
+            title or too many fields; the message names the row (file line) and column.
+        ChecklistTooLong: more than ``max_rows`` rows (at most 100,000).
     """
     text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -57,7 +58,7 @@ def parse_checklist(data: bytes | str) -> list[ChecklistRow]:
             raise ChecklistError("清单是空的：第一行应为表头"
                                  f"（{','.join(COLUMNS)}），其后至少一项")
         names = _check_header(header)
-        rows = _read_rows(reader, names)
+        rows = _read_rows(reader, names, min(max_rows, MAX_ROWS))
     except csv.Error as exc:
         raise ChecklistError(f"第 {reader.line_num} 行：不是有效的 CSV（{exc}）") from None
     if not rows:
@@ -94,14 +95,14 @@ def _check_header(header: list[str]) -> list[str]:
     return names
 
 
-def _read_rows(reader: _csv.Reader, names: list[str]) -> list[ChecklistRow]:
+def _read_rows(reader: _csv.Reader, names: list[str], max_rows: int) -> list[ChecklistRow]:
     rows: list[ChecklistRow] = []
     for cells in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
-        if len(rows) >= MAX_ROWS:
-            raise ChecklistError(f"第 {line} 行：清单超过 {MAX_ROWS:,} 项，请拆成较小的文件")
+        if len(rows) >= max_rows:
+            raise ChecklistTooLong(f"第 {line} 行：清单超过 {max_rows:,} 项，请拆成较小的文件")
         if len(cells) > len(names):
             raise ChecklistError(f"第 {line} 行第 {len(names) + 1} 列：有 {len(cells)} 个字段，"
                                  f"表头只有 {len(names)} 列（标题中含逗号时须加英文双引号）")

@@ -17,7 +17,7 @@ from disclosure_search.reports.annual import year_counts
 from disclosure_search.reports.annual_export import draft_csv, draft_docx
 from disclosure_search.reports.changes import list_changes
 from disclosure_search.reports.check import STATUS_LABELS, CheckReport, report_csv, run_check
-from disclosure_search.reports.checklist import COLUMNS, parse_checklist
+from disclosure_search.reports.checklist import COLUMNS
 from disclosure_search.reports.disclosure_table import (
     BLANK_ROWS,
     COLUMN_LABELS,
@@ -34,6 +34,8 @@ from disclosure_search.web.staff_base import (
     api_bp,
     bp,
     catalog,
+    checklist_rows,
+    checklist_status,
     checklist_text,
     date_arg,
     download,
@@ -69,7 +71,7 @@ def check() -> Any:
     text = checklist_text()
     fmt = request.form.get("format", "html")
     try:
-        rows = parse_checklist(text)
+        rows = checklist_rows(text)
     except ChecklistError as exc:
         return _bad_upload(exc, text)
     report = run_check(catalog(), rows, today())
@@ -92,8 +94,10 @@ def _counts_text(report: CheckReport) -> str:
 @bp.errorhandler(ChecklistError)
 def _bad_upload(exc: ChecklistError, text: str = "") -> Any:
     log_action("check refused", str(exc))
-    return render_template("staff/check.html", report=None, error=str(exc), text=text,
-                           columns=COLUMNS), 400
+    status = checklist_status(exc)
+    shown = "" if status == 413 else text  # a list too long is not sent back either
+    return render_template("staff/check.html", report=None, error=str(exc), text=shown,
+                           columns=COLUMNS), status
 
 
 @bp.get("/annual")
@@ -234,10 +238,10 @@ def api_check() -> Any:
     upload = request.files.get("checklist")
     data = upload.read() if upload is not None else request.get_data()
     try:
-        rows = parse_checklist(data)
+        rows = checklist_rows(data)
     except ChecklistError as exc:
         auth.audit(auth.settings(), user, "api check refused", str(exc), auth.client_ip())
-        return error_response(400, str(exc))
+        return error_response(checklist_status(exc), str(exc))
     report = run_check(catalog(), rows, today())
     auth.audit(auth.settings(), user, "api check", _counts_text(report), auth.client_ip())
     body = report.as_dict()

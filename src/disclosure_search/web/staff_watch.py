@@ -10,7 +10,16 @@ from disclosure_search.errors import ChecklistError
 from disclosure_search.reports import watchlist
 from disclosure_search.reports.checklist import COLUMNS
 from disclosure_search.web import auth
-from disclosure_search.web.staff_base import actor, bp, catalog, checklist_text, log_action, today
+from disclosure_search.web.staff_base import (
+    actor,
+    bp,
+    catalog,
+    checklist_rows,
+    checklist_status,
+    checklist_text,
+    log_action,
+    today,
+)
 
 
 @bp.route("/watch", methods=["GET", "POST"])
@@ -22,11 +31,13 @@ def watch() -> Any:
     if request.method == "POST":
         name, text = request.form.get("name", ""), checklist_text()
         try:
+            checklist_rows(text)  # the site's limit, before anything is checked or saved
             saved = watchlist.save(path, name, text, catalog().iter_documents(), saved_by=actor(),
                                    today=today())
         except ChecklistError as exc:
             log_action("watchlist refused", str(exc))
-            error, status = str(exc), 400
+            error, status = str(exc), checklist_status(exc)
+            text = "" if status == 413 else text
         else:
             log_action("watchlist save", f"清单“{saved.name}”，共 {saved.items} 项")
             return redirect(url_for("staff.watch", saved=saved.id) + f"#list-{saved.id}")
