@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from disclosure_search.errors import SearchIndexError
-from disclosure_search.index import schema, whoosh_backend
+from disclosure_search.index import bulk, schema, whoosh_backend
 from disclosure_search.index.backend import SearchBackend, open_backend
 from disclosure_search.models import Attachment, Document, SearchQuery
 
@@ -104,17 +104,29 @@ def test_a_bulk_build_answers_exactly_as_documents_written_one_batch_at_a_time(
 
 
 @pytest.mark.usefixtures("small_bulk")
-def test_a_small_memory_budget_only_makes_more_segments(
+def test_a_small_memory_budget_spills_runs_and_still_writes_one_segment_per_writer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, opened: list[SearchBackend]
 ) -> None:
+    """A search looks each term up in every segment: a full pool must not start a new one."""
     docs = _docs(200)
     roomy = _built(tmp_path / "roomy", docs, bulk=True, into=opened)
-    monkeypatch.setattr(whoosh_backend, "WRITER_LIMIT_MB", 1)  # a segment every few documents
+    monkeypatch.setattr(whoosh_backend, "WRITER_LIMIT_MB", 1)
+    monkeypatch.setattr(bulk, "_POSTING_COST", 20_000)  # a run to disk every few documents
+    spills = tmp_path / "spills"  # written by the writer processes
+    real_spill = bulk.ArrayPool.spill
+
+    def spill(pool: bulk.ArrayPool) -> None:
+        with spills.open("a") as log:
+            log.write(f"{len(pool.terms)}\n")
+        real_spill(pool)
+
+    monkeypatch.setattr(bulk.ArrayPool, "spill", spill)
     tight = _built(tmp_path / "tight", docs, bulk=True, into=opened)
-    assert len(list((tmp_path / "tight").glob("*.pst"))) > len(
-        list((tmp_path / "roomy").glob("*.pst"))
-    )
+    assert len(spills.read_text().split()) > 20  # the budget really was hit, many times
+    segments = sorted(p.name for p in (tmp_path / "tight").glob("*.pst"))
+    assert len(segments) == len(list((tmp_path / "roomy").glob("*.pst"))) == 2
     assert _answers(tight) == _answers(roomy)
+    assert sorted(p.name for p in (tmp_path / "tight").iterdir() if p.name.startswith("tmp")) == []
 
 
 @pytest.mark.usefixtures("small_bulk")

@@ -4,9 +4,12 @@ Whoosh's own writer sends every posting through a sorting pool: a Python tuple p
 pickled to run files when the pool is full, read back, merged and sorted, then handed one by
 one to the postings writer. A bulk build adds documents in increasing number order, so each
 term's postings arrive already sorted: here they are appended to per-term arrays (ids,
-weights, encoded values) and written block by block at the end, with only the term keys
-sorted. When a worker's pool reaches its memory budget the worker finishes that segment and
-starts another, so memory stays bounded whatever the number of documents.
+weights, encoded values in one byte buffer) and written block by block at the end, with only
+the term keys sorted. When a worker's pool reaches its memory budget it is written out as a
+sorted run (a term a record, its arrays as bytes) and emptied; the segment is written at the
+end of the worker's share by merging the runs term by term. So memory stays bounded whatever
+the number of documents, and a segment holds a whole share, not one pool's worth: a search
+looks each term up in every segment, so fewer, larger segments answer faster.
 
 Each worker process (forked, with the analyzer loaded once in the parent) writes whole
 segments of its own; the parent holds the index's write lock and commits the new table of
@@ -15,13 +18,18 @@ contents listing them, so a build that dies leaves the last committed generation
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
+import marshal
 import multiprocessing
+import operator
 import queue
+import tempfile
 import traceback
 from array import array
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import IO, Any
 
 from whoosh import writing
 
@@ -31,27 +39,35 @@ log = logging.getLogger(__name__)
 
 #: Documents sent to a worker at a time.
 BATCH = 32
-#: Estimated bytes a new term costs in the pool (key, dict slot, three containers).
-_TERM_COST = 360
-#: Estimated bytes one posting costs in the pool, besides its encoded value.
-_POSTING_COST = 16
-#: Encoded values this short are shared between postings (frequencies, mostly).
-_SHARED_VALUE = 2
+#: Estimated bytes a new term costs in the pool (key, dict slot, four containers).
+_TERM_COST = 420
+#: Estimated bytes one posting costs in the pool: its id and weight, and its value's end.
+_POSTING_COST = 12
+
+#: A run record: (fieldname, term, ids, weights, values buffer, value ends), arrays as bytes.
+Record = tuple[str, bytes, Any, Any, Any, Any]
+_KEY = operator.itemgetter(0, 1)
 
 
 class ArrayPool:
-    """A segment's postings in memory: per (field, term) arrays of ids, weights and values.
+    """A segment's postings: per (field, term) arrays in memory, and sorted runs on disk.
 
     It stands where Whoosh's ``PostingPool`` stands in a ``SegmentWriter`` (``add``,
     ``iter_postings``, ``fieldnames``, ``cleanup``); documents must come in increasing number
-    order, which a writer that only adds documents guarantees.
+    order, which a writer that only adds documents guarantees. A term's encoded values
+    (positions, mostly a few bytes each) are appended to one byte buffer with their end
+    offsets beside it: a few bytes a posting instead of a Python object of 40 or more.
+
+    Args:
+        spill_dir: where runs are written (unnamed files, gone when closed or killed).
     """
 
-    def __init__(self) -> None:
-        self.terms: dict[tuple[str, bytes], tuple[array, array, list[bytes]]] = {}
+    def __init__(self, spill_dir: str | None = None) -> None:
+        self.terms: dict[tuple[str, bytes], tuple[array, array, bytearray, array]] = {}
         self.fieldnames: set[str] = set()
         self.size = 0
-        self._shared: dict[bytes, bytes] = {}
+        self._spill_dir = spill_dir
+        self._runs: list[IO[bytes]] = []
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         """Add one posting ``(fieldname, term bytes, docnum, weight, encoded value)``."""
@@ -59,23 +75,58 @@ class ArrayPool:
         key = (fieldname, text)
         entry = self.terms.get(key)
         if entry is None:
-            entry = self.terms[key] = (array("I"), array("f"), [])
+            entry = self.terms[key] = (array("I"), array("f"), bytearray(), array("I"))
             self.fieldnames.add(fieldname)
             self.size += _TERM_COST + len(text)
         entry[0].append(docnum)
         entry[1].append(weight)
         if value:
-            if len(value) <= _SHARED_VALUE:
-                value = self._shared.setdefault(value, value)
-            else:
-                self.size += len(value) + 33
-            entry[2].append(value)
+            buffer = entry[2]
+            buffer += value
+            entry[3].append(len(buffer))
+            self.size += len(value)
         self.size += _POSTING_COST
 
+    def spill(self) -> None:
+        """Write the pooled postings to disk as one run sorted by term, and empty the pool."""
+        run = tempfile.TemporaryFile(dir=self._spill_dir)
+        dump = marshal.dump
+        for key in sorted(self.terms):
+            ids, weights, buffer, ends = self.terms[key]
+            dump((*key, ids.tobytes(), weights.tobytes(), bytes(buffer), ends.tobytes()), run)
+        run.seek(0)
+        self._runs.append(run)
+        self.terms.clear()
+        self.size = 0
+
+    def _pooled(self) -> Iterator[Record]:
+        for key in sorted(self.terms):
+            yield (*key, *self.terms[key])
+
     def term_arrays(self) -> Iterator[tuple[str, bytes, array, array, list[bytes]]]:
-        """Yield ``(fieldname, term, ids, weights, values)`` in field and term order."""
-        for fieldname, text in sorted(self.terms):
-            ids, weights, values = self.terms[fieldname, text]
+        """Yield ``(fieldname, term, ids, weights, values)`` in field and term order.
+
+        The runs and what is still pooled are merged term by term; a term's parts come in
+        run order, which is document order.
+        """
+        sources = [_records(run) for run in self._runs] + [self._pooled()]
+        merged = heapq.merge(*sources, key=_KEY) if len(sources) > 1 else sources[0]
+        for (fieldname, text), group in itertools.groupby(merged, key=_KEY):
+            ids, weights, buffer, ends = array("I"), array("f"), bytearray(), array("I")
+            for record in group:
+                base = len(buffer)
+                part = record[5]
+                if isinstance(part, array):  # still pooled
+                    ids.extend(record[2])
+                    weights.extend(record[3])
+                else:  # read from a run
+                    ids.frombytes(record[2])
+                    weights.frombytes(record[3])
+                    part = _uints(part)
+                buffer += record[4]
+                ends.extend(map(base.__add__, part) if base else part)
+            starts = itertools.chain((0,), ends)
+            values = list(map(bytes, map(buffer.__getitem__, map(slice, starts, ends))))
             yield fieldname, text, ids, weights, values
 
     def iter_postings(self) -> ArrayPool:
@@ -83,8 +134,26 @@ class ArrayPool:
         return self
 
     def cleanup(self) -> None:
-        """Drop the pooled postings."""
+        """Drop the pooled postings and the runs."""
         self.terms.clear()
+        for run in self._runs:
+            run.close()
+        self._runs.clear()
+
+
+def _uints(packed: bytes) -> array:
+    values = array("I")
+    values.frombytes(packed)
+    return values
+
+
+def _records(run: IO[bytes]) -> Iterator[Record]:
+    load = marshal.load
+    while True:
+        try:
+            yield load(run)
+        except EOFError:
+            return
 
 
 class ArrayPoolWriter(writing.SegmentWriter):
@@ -92,7 +161,7 @@ class ArrayPoolWriter(writing.SegmentWriter):
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
-        self.pool = ArrayPool()
+        self.pool = ArrayPool(spill_dir=getattr(ix.storage, "folder", None))
 
 
 def _worker(ix: Any, kwargs: dict[str, Any], budget: int, jobs: Any, results: Any) -> None:
@@ -106,8 +175,7 @@ def _worker(ix: Any, kwargs: dict[str, Any], budget: int, jobs: Any, results: An
                     writer = ArrayPoolWriter(ix, _lk=False, **kwargs)
                 writer.add_document(**fields)
                 if writer.pool.size > budget:
-                    segments.append(_finish(writer))
-                    writer = None
+                    writer.pool.spill()
         if writer is not None:
             segments.append(_finish(writer))
         results.put(("ok", segments))
@@ -118,7 +186,9 @@ def _worker(ix: Any, kwargs: dict[str, Any], budget: int, jobs: Any, results: An
 def _finish(writer: ArrayPoolWriter) -> Any:
     # Not writer._finish(): every writer of the index shares one temporary folder, which the
     # parent removes when it commits.
-    return writer._finalize_segment()
+    segment = writer._finalize_segment()
+    writer.pool.cleanup()
+    return segment
 
 
 def write_segments(
@@ -137,7 +207,7 @@ def write_segments(
         parent: a writer holding the index's write lock; it commits the new segments.
         documents: field values for ``add_document``.
         procs: worker processes.
-        budget_mb: pool memory per worker before it finishes a segment.
+        budget_mb: pool memory per worker before it writes a run to disk.
         writer_kwargs: arguments for each worker's segment writer (codec, compound).
 
     Returns:

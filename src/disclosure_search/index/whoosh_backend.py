@@ -45,7 +45,7 @@ WRITER_TIMEOUT_S = 30.0
 #: An empty index filled with at least this many documents is written by parallel processes.
 BULK_THRESHOLD = 1_000
 #: A bulk build commits after this many documents, so a killed build loses at most these.
-BULK_CHUNK = 25_000
+BULK_CHUNK = 50_000
 #: Postings per block on disk; reading a term's postings costs one decode per block.
 POSTING_BLOCK = 512
 _FACETS = ("category", "year", "source", "agency", "validity", "topic")
