@@ -109,8 +109,13 @@ class SplitLeafMatcher(W3LeafMatcher):
     def _read_weights(self) -> None:
         if self._data is None:
             self._read_data()
-        if isinstance(self._data[1], bytes):
-            self._weights = array("f", zlib.decompress(self._data[1]))
+        packed = self._data[1]
+        if isinstance(packed, bytes):
+            self._weights = array("f", zlib.decompress(packed))
+        elif packed is None or isinstance(packed, float):  # one weight for the whole block
+            # Whoosh builds this array with a generator, a Python step per posting: for a
+            # field without frequencies (``chars``) that was most of reading a term
+            self._weights = array("f", (1.0 if packed is None else packed,)) * self._blocklength
         else:
             super()._read_weights()
 

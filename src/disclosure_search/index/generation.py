@@ -17,7 +17,7 @@ from disclosure_search.index.bitsets import to_bits
 from disclosure_search.index.codec import read_postings
 
 #: Memory (MB, estimated) for the postings and scores kept per index generation, LRU.
-POSTINGS_CACHE_MB = 192
+POSTINGS_CACHE_MB = 120
 
 Scores = dict[int, float] | array
 
