@@ -7,7 +7,7 @@ import importlib
 import sys
 
 BENCHMARKS: list[str] = ["index_build", "query_latency", "web_load", "nightly_crawl", "relevance",
-                         "guards", "check_rows", "es_cluster", "es_relevance"]
+                         "guards", "check_rows", "es_cluster", "es_relevance", "html_parsers"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -16,7 +17,9 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from lxml.html import HtmlElement
 
+from disclosure_search import htmltree
 from disclosure_search.config import IndexSettings, Settings
 from disclosure_search.index.backend import SearchBackend, open_backend
 
@@ -32,6 +35,21 @@ settings.register_profile(
 )
 settings.register_profile("deep", settings.get_profile("ci"), derandomize=False, max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+@pytest.fixture
+def parse_counts(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """How many times each page (by URL) goes through the product's HTML parser from now on:
+    a spy around ``htmltree.parse_text``, which still parses."""
+    counts: Counter[str] = Counter()
+    real = htmltree.parse_text
+
+    def counting(text: str, base_url: str | None = None) -> HtmlElement:
+        counts[base_url or ""] += 1
+        return real(text, base_url)
+
+    monkeypatch.setattr(htmltree, "parse_text", counting)
+    return counts
+
 
 _real_connect = socket.socket.connect
 _real_create_connection = socket.create_connection

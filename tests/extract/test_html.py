@@ -148,7 +148,7 @@ def test_a_page_nested_150_deep_is_still_read() -> None:
     assert doc is not None and "现将有关事项通知如下" in doc.body
 
 
-def test_a_page_of_too_many_elements_is_refused_before_its_tree_is_built() -> None:
+def test_a_page_of_too_many_elements_is_refused_before_it_is_walked() -> None:
     html = "<html><head><title>通知</title></head><body>" + "<p>x</p>" * 150_000 + "</body></html>"
     with pytest.raises(ExtractError, match="150004 elements"):
         extract_document(html, "http://x/a.html", source="kjj")

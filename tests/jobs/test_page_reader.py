@@ -5,11 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import pytest
-from lxml.html import HtmlElement
-
 from crawl.site import Site, detail_html, list_html
-from disclosure_search import htmltree
 from disclosure_search.archive.catalog import Catalog
 from disclosure_search.config import CrawlSettings, Settings, SourceSettings
 from disclosure_search.jobs.pipeline import reindex, run_crawl
@@ -66,25 +62,17 @@ def test_a_document_page_the_crawl_alone_took_for_a_list_is_extracted(
 
 
 def test_each_page_is_parsed_once_per_run_and_once_more_by_reindex(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, parse_counts: Counter[str],
 ) -> None:
-    parsed: Counter[str] = Counter()
-    real = htmltree.parse_text
-
-    def counting(text: str, base_url: str | None = None) -> HtmlElement:
-        parsed[base_url or ""] += 1
-        return real(text, base_url)
-
-    monkeypatch.setattr(htmltree, "parse_text", counting)
     with Site().running() as site:
         _site(site)
         settings = _settings(site, tmp_path)
         run_crawl(settings, full=True)
-    assert parsed and set(parsed.values()) == {1}, parsed
+    assert parse_counts and set(parse_counts.values()) == {1}, parse_counts
     with Catalog.open(settings.catalog_path, readonly=True) as catalog:
         documents = len(list(catalog.iter_documents()))
-    parsed.clear()
+    parse_counts.clear()
     again = reindex(settings)  # no crawl: each archived page is parsed from the archive
-    assert again.status == "finished" and set(parsed.values()) == {1}, parsed
+    assert again.status == "finished" and set(parse_counts.values()) == {1}, parse_counts
     with Catalog.open(settings.catalog_path, readonly=True) as catalog:
         assert len(list(catalog.iter_documents())) == documents == 2

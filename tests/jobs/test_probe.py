@@ -11,6 +11,7 @@ is a one-line message and exit status 2.
 from __future__ import annotations
 
 import socket
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -148,3 +149,12 @@ def test_a_start_page_robots_txt_forbids_is_not_fetched(
     status, out, err = probe(tmp_path, capsys, portal.base_url("city") + "/module/search/")
     assert status == 1 and "被 robots.txt 禁止" in err and out == ""
     assert [p for p, *_ in portal.request_log[before:]] == ["/robots.txt"]
+
+
+def test_the_probe_parses_each_page_once(
+    portal: SamplePortal, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    parse_counts: Counter[str],
+) -> None:
+    status, out, err = probe(tmp_path, capsys, portal.start_url("kjj"), "--max-pages", "30")
+    assert status == 0 and "[[sources]]" in out and "标题" in err
+    assert len(parse_counts) >= 10 and set(parse_counts.values()) == {1}, parse_counts

@@ -2,9 +2,10 @@
 
 The probe runs the crawler itself, with the default scope a config with only this start URL
 would get, robots.txt and the configured rate, but in memory (nothing is archived) and taking
-lists, files and detail pages in turn until its budget is spent. What it met is then read
-again: which pages are lists and how they page, what their columns are called, which
-charsets the pages use, and what the first documents extract to.
+lists, files and detail pages in turn until its budget is spent. What it met is then told:
+which pages are lists and how they page, what their columns are called, which charsets the
+pages use, and what the first documents extract to; all of it noted from each page's tree as
+the crawler parsed it (extraction included), so no page is parsed twice.
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ from urllib.parse import urlsplit
 import lxml.html
 
 from disclosure_search.config import Settings, SourceSettings
-from disclosure_search.crawl.contracts import CrawlEvent, CrawlStats, PageReading, RecordResult
+from disclosure_search.crawl.contracts import (
+    CrawlEvent,
+    CrawlStats,
+    PageReader,
+    PageReading,
+    RecordResult,
+)
 from disclosure_search.crawl.crawler import Crawler, column_key
 from disclosure_search.crawl.datalists import PAGE_PARAMS
 from disclosure_search.crawl.fetch import REDIRECT_STATUSES
@@ -71,6 +78,43 @@ class ProbeResult:
     documents: list[Document] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Seen:
+    """What the report takes from a page's tree, noted while the crawler had it parsed."""
+
+    site: str  # <meta name="SiteName">
+    column: str  # <meta name="ColumnName">
+    title: str
+    links: PageLinks
+    trs: tuple[str, ...]  # the pages of a createPageHTML call
+
+
+def _seen(tree: lxml.html.HtmlElement, url: str) -> _Seen:
+    return _Seen(_meta(tree, "sitename"), _meta(tree, "columnname"),
+                 " ".join((tree.findtext(".//title") or "").split()), discover(tree, url),
+                 trs_pages(tree, url))
+
+
+class _Reader:
+    """The probe's PageReader: extraction's reading, and what the report needs from each
+    page, so that no page is parsed twice."""
+
+    def __init__(self, extraction: PageReader) -> None:
+        self.extraction = extraction
+        self.seen: dict[str, _Seen] = {}
+
+    def read(self, page: FetchedPage, tree: lxml.html.HtmlElement, listed: bool) -> bool:
+        self.seen[page.url] = _seen(tree, page.url)
+        return self.extraction.read(page, tree, listed)
+
+    def page(self, page: FetchedPage) -> _Seen:
+        """What was seen in ``page`` (parsed here if the crawler did not read it)."""
+        if page.url not in self.seen:
+            tree, _ = read_page(page.body, page.header("Content-Type"), base_url=page.url)
+            self.seen[page.url] = _seen(tree, page.url)
+        return self.seen[page.url]
+
+
 class _Memory:
     """The probe's CaptureSink and CrawlState: keeps what it fetched, knows nothing before."""
 
@@ -121,13 +165,13 @@ def probe_site(settings: Settings, url: str, max_pages: int = DEFAULT_PAGES) -> 
         events.setdefault(event.url, event)
 
     pages = PageExtractor()
+    reader = _Reader(pages.for_source(source))
     crawler = Crawler(settings.crawl, source, memory, memory, full=True,
                       max_fetches=max_pages, interleave=True, on_progress=progress,
-                      reader=pages.for_source(source))
+                      reader=reader)
     stats = crawler.run()
     first = _start_page(memory, events.get(start), start)
-    tree, _ = read_page(first.body, first.header("Content-Type"), base_url=first.url)
-    result = ProbeResult(start, source.id, _site_name(tree), stats)
+    result = ProbeResult(start, source.id, _site_name(reader.page(first)), stats)
     link_texts = {u: t for _, _, r in memory.pages.values() if r for u, t in r.links}
     columns: set[str] = set()
     for page_url in memory.order:
@@ -137,7 +181,7 @@ def probe_site(settings: Settings, url: str, max_pages: int = DEFAULT_PAGES) -> 
         html = "html" in (page.header("Content-Type") or "html").lower()
         if kind == "list" and html and column_key(page_url) not in columns:
             columns.add(column_key(page_url))  # a column once, by its first page met
-            result.lists.append(_list_page(page, link_texts, memory))
+            result.lists.append(_list_page(page, reader.page(page), link_texts, memory))
     result.charsets = _charset_notes(memory)
     result.documents = _documents(settings, source, memory, pages)
     return result
@@ -173,45 +217,45 @@ def _start_page(memory: _Memory, event: CrawlEvent | None, start: str) -> Fetche
     return page
 
 
-def _site_name(tree: lxml.html.HtmlElement) -> str:
+def _meta(tree: lxml.html.HtmlElement, name: str) -> str:
     for meta in tree.iter("meta"):
-        if (meta.get("name") or "").lower() == "sitename" and meta.get("content"):
+        if (meta.get("name") or "").lower() == name and meta.get("content"):
             return str(meta.get("content")).strip()
-    title = " ".join((tree.findtext(".//title") or "").split())
-    parts = [p for p in _SITE_SPLIT.split(title) if p]
-    return parts[-1] if parts else ""
+    return ""
 
 
-def _list_page(page: FetchedPage, link_texts: dict[str, str], memory: _Memory) -> ListPage:
-    tree, _ = read_page(page.body, page.header("Content-Type"), base_url=page.url)
-    links = discover(tree, page.url)
-    name = _column_name(tree, link_texts.get(page.url, ""))
+def _site_name(seen: _Seen) -> str:
+    parts = [p for p in _SITE_SPLIT.split(seen.title) if p]
+    return seen.site or (parts[-1] if parts else "")
+
+
+def _list_page(page: FetchedPage, seen: _Seen, link_texts: dict[str, str],
+               memory: _Memory) -> ListPage:
+    name = _column_name(seen, link_texts.get(page.url, ""))
     category = normalize_category(name) if name else OTHER
-    return ListPage(page.url, name, _paging(tree, page.url, links, memory), category,
-                    _own_prefix(page.url, links, memory) if category != OTHER else None)
+    return ListPage(page.url, name, _paging(seen), category,
+                    _own_prefix(page.url, seen.links, memory) if category != OTHER else None)
 
 
-def _column_name(tree: lxml.html.HtmlElement, link_text: str) -> str:
-    for meta in tree.iter("meta"):
-        if (meta.get("name") or "").lower() == "columnname" and meta.get("content"):
-            return str(meta.get("content")).strip()
-    title = " ".join((tree.findtext(".//title") or "").split())
-    parts = [p for p in _SITE_SPLIT.split(title) if p]
+def _column_name(seen: _Seen, link_text: str) -> str:
+    if seen.column:
+        return seen.column
+    parts = [p for p in _SITE_SPLIT.split(seen.title) if p]
     candidates = [link_text, parts[0] if parts else ""]
     return next((c for c in candidates if c and normalize_category(c) != OTHER),
                 link_text or (parts[0] if parts else ""))
 
 
-def _paging(tree: lxml.html.HtmlElement, url: str, links: PageLinks, memory: _Memory) -> str:
+def _paging(seen: _Seen) -> str:
     """How a list pages, in words for a comment."""
+    links = seen.links
     data = links.data_paging
     if data and any("startrecord=" in u for u in data):
         return f"jpage 数据岛（datastore），其余记录取自 {urlsplit(data[0]).path}"
     if data:
         return f"列表由脚本从 {urlsplit(data[0]).path} 加载（JSON）"
-    trs = trs_pages(tree, url)
-    if trs:
-        return f"createPageHTML 分页，共 {len(trs)} 页"
+    if seen.trs:
+        return f"createPageHTML 分页，共 {len(seen.trs)} 页"
     params = {k.split("=")[0].lower() for u in links.paging for k in urlsplit(u).query.split("&")}
     if params & PAGE_PARAMS:
         return "网址参数分页（" + ", ".join(sorted(params & PAGE_PARAMS)) + "）"

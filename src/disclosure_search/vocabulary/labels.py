@@ -2,7 +2,7 @@
 
 Detail pages put a metadata table above the body; sites word its labels many ways and some
 print them in Traditional script. This module is the one list: the extractor reads fields by
-it and the crawler recognises a metadata block by it.
+it (and so alone decides what a document is; the crawl does not read labels).
 """
 
 from __future__ import annotations
@@ -38,13 +38,6 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
 # Labels pages really use in Traditional script that OpenCC's s2t does not produce.
 _EXTRA_TRADITIONAL = {"資訊分類": "category", "發布機構": "agency", "發布日期": "published_date",
                       "發布時間": "published_date", "發布單位": "agency"}  # fmt: skip
-#: Labels only a disclosure item's metadata block uses (not 日期, 来源, 分类, ...): a page
-#: showing two of them is a detail page, not a list.
-BLOCK_LABELS = frozenset({
-    "索引号", "发布机构", "文号", "发文机关", "成文日期", "发文字号", "生成日期",
-    "信息分类", "主题分类", "发布日期", "有效性",
-})
-_LONGEST_BLOCK_LABEL = max(map(len, BLOCK_LABELS))
 
 
 @lru_cache(maxsize=1)
@@ -66,9 +59,3 @@ def label_table() -> dict[str, str]:
 def simplified_label(label: str) -> str:
     """A label in Simplified script (發布機構 -> 发布机构)."""
     return to_simplified(label)
-
-
-def is_block_label(text: str) -> bool:
-    """True when ``text`` (spaces and colons removed) is a label only a metadata block uses,
-    in either script (索引号, 發布機構, 成文日期, ...)."""
-    return len(text) <= _LONGEST_BLOCK_LABEL and simplified_label(text) in BLOCK_LABELS
