@@ -40,3 +40,13 @@ def test_unsafe_links_refresh_and_forms_are_defused() -> None:
 def test_empty_and_fragment_pages_still_render() -> None:
     assert "存档页面为空" in rewrite_archived_html("   ", "http://x/")
     assert "正文" in rewrite_archived_html("<p>正文</p>", "http://x/")
+
+
+def test_an_xhtml_page_and_text_after_its_end_render_as_the_crawler_read_them() -> None:
+    page = ('<?xml version="1.0" encoding="gb2312"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+            '<head><title>通知</title></head><body><a href="t1.html">详情</a></body></html>'
+            "<p>模板之后的正文</p>")
+    html = rewrite_archived_html(page, "http://kjj.example.gov.cn/xxgk/index.html")
+    root = _root(html)
+    assert root.xpath("//a[text()='详情']")[0].get("title") == LIVE_LINK_TITLE
+    assert "模板之后的正文" in root.text_content() and "<pre>" not in html

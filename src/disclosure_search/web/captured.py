@@ -9,6 +9,8 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from disclosure_search.htmltree import parse_text
+
 log = logging.getLogger(__name__)
 
 LIVE_LINK_TITLE = "原网站链接（在新窗口打开实时网站，非存档内容）"
@@ -33,11 +35,7 @@ def rewrite_archived_html(text: str, base_url: str) -> str:
     """
     if not text.strip():
         return "<!DOCTYPE html><meta charset=\"utf-8\"><p>（存档页面为空）</p>"
-    try:
-        root = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as exc:
-        log.info("archived page %s did not parse (%s); showing it as text", base_url, exc)
-        return _as_text(text)
+    root = parse_text(text)  # as the crawler read it: XHTML and text after </html> too
     base_url = _document_base(root, base_url)
     for meta in list(root.iter("meta")):
         if _DROP_META.fullmatch((meta.get("http-equiv") or "").strip()) or meta.get("charset"):
@@ -78,9 +76,3 @@ def _document_base(root: etree._Element, fetched_from: str) -> str:
             base = urljoin(fetched_from, href)
         element.drop_tree()
     return base
-
-
-def _as_text(text: str) -> str:
-    from html import escape
-
-    return f"<!DOCTYPE html><meta charset=\"utf-8\"><pre>{escape(text)}</pre>"
