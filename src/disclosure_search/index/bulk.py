@@ -89,7 +89,8 @@ class ArrayPool:
 
     def spill(self) -> None:
         """Write the pooled postings to disk as one run sorted by term, and empty the pool."""
-        run = tempfile.TemporaryFile(dir=self._spill_dir)
+        # kept open: term_arrays reads it back, cleanup closes it
+        run = tempfile.TemporaryFile(dir=self._spill_dir)  # noqa: SIM115
         dump = marshal.dump
         for key in sorted(self.terms):
             ids, weights, buffer, ends = self.terms[key]
