@@ -105,8 +105,12 @@ class Document:
     ``category`` is one of :data:`CATEGORIES`; ``category_raw`` is the label as published.
     ``doc_number`` (文号) is kept as published; ``doc_number_norm`` compares equal across
     bracket and digit-width variants. ``written_date`` is 成文日期/生成日期,
-    ``published_date`` the 发布日期 the page declares. ``validity`` (有效性) and ``topic``
-    (主题分类, a path such as ``综合政务\\其他``) are kept as published. ``fingerprint`` is the
+    ``published_date`` the 发布日期 the page declares. ``agency`` is who published it (发布机构,
+    or the issuer when the page names only that); ``issuing_agency`` is the issuing authority
+    (发文机关) where the page names one, which can differ (省政府办公厅 publishes what
+    浙江省人民政府 issued). ``validity`` (有效性), ``topic`` (主题分类, a path such as
+    ``综合政务\\其他``) and ``subject`` (主题词, e.g. ``科技 计划 通知``; see
+    ``vocabulary.topics.subject_words``) are kept as published. ``fingerprint`` is the
     catalog's digest of the content the search index holds for it (the index stores it too,
     so the two can be compared after any crash).
     """
@@ -122,10 +126,12 @@ class Document:
     doc_number_norm: str = ""
     index_number: str = ""
     agency: str = ""
+    issuing_agency: str = ""
     written_date: date | None = None
     published_date: date | None = None
     validity: str = ""
     topic: str = ""
+    subject: str = ""
     attachments: tuple[Attachment, ...] = ()
     first_seen: datetime | None = None
     last_changed: datetime | None = None
@@ -186,6 +192,7 @@ class SearchHit:
     written_date: date | None = None
     validity: str = ""
     topic: str = ""
+    issuing_agency: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -10,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from disclosure_search.archive.catalog import Catalog
+from disclosure_search.archive.schema import ARCHIVE_MIGRATIONS, migrate
 from disclosure_search.archive.sink import ArchiveSink
+from disclosure_search.archive.store import to_text
 from disclosure_search.archive.warc import WarcWriter
 from disclosure_search.models import Attachment, Document, FetchedPage, document_id
 
@@ -88,3 +91,54 @@ def test_topic_is_kept_and_reading_it_first_makes_no_new_version(catalog: Catalo
     assert [v.number for v in catalog.versions(DOC.id)] == [1]
     stored = catalog.document(DOC.id)
     assert stored is not None and stored.topic == "综合政务\\其他"
+
+
+def test_issuing_agency_and_subject_are_stored_and_a_later_change_is_a_version(
+    catalog: Catalog,
+) -> None:
+    day = datetime(2026, 1, 1, tzinfo=UTC)
+    assert catalog.upsert_document(DOC, capture(catalog, "v1", day)) == "new"
+    with catalog.conn:  # a version stored before the extractor read 发文机关 and 主题词
+        catalog.conn.execute("UPDATE versions SET metadata = json_remove(metadata,"
+                             " '$.issuing_agency', '$.subject')")
+    # the extractor now reads them on the same page: no new version
+    read = replace(DOC, issuing_agency="南昌市人民政府", subject="科技 计划 通知")
+    assert catalog.upsert_document(read, capture(catalog, "v1", day + timedelta(days=1))) \
+        == "unchanged"
+    assert [v.number for v in catalog.versions(DOC.id)] == [1]
+    stored = catalog.document(DOC.id)
+    assert stored is not None
+    assert (stored.agency, stored.issuing_agency, stored.subject) == (
+        "南昌市科技局", "南昌市人民政府", "科技 计划 通知")
+    # the page then names another issuer: that is a change, and the version says what changed
+    moved = replace(read, issuing_agency="南昌市人民政府办公厅")
+    assert catalog.upsert_document(moved, capture(catalog, "v2", day + timedelta(days=2))) \
+        == "changed"
+    latest = catalog.versions(DOC.id)[-1]
+    assert latest.number == 2 and latest.change_summary == "fields: issuing_agency"
+    assert latest.metadata["issuing_agency"] == "南昌市人民政府办公厅"
+
+
+def test_a_catalog_from_before_the_new_fields_is_migrated_and_still_read(
+    tmp_path: Path,
+) -> None:
+    """An existing catalog gains the 发文机关 and 主题词 columns; its documents read as before,
+    also by a reader (the site) that opens it before any writer has migrated it."""
+    path = tmp_path / "catalog.sqlite3"
+    old = sqlite3.connect(path)
+    migrate(old, "archive", [step for step in ARCHIVE_MIGRATIONS if step[0] <= 4])
+    seen = to_text(datetime(2026, 1, 1, tzinfo=UTC))
+    old.execute("INSERT INTO sources (id, added_at) VALUES ('kjj', ?)", (seen,))
+    old.execute("INSERT INTO documents (id, source, url, title, agency, first_seen,"
+                " last_changed) VALUES (?, 'kjj', ?, ?, '南昌市科技局', ?, ?)",
+                (DOC.id, URL, DOC.title, seen, seen))
+    old.commit()
+    old.close()
+    with Catalog.open(path, readonly=True) as reader:
+        before = reader.document(DOC.id)
+    assert before is not None
+    assert (before.agency, before.issuing_agency, before.subject) == ("南昌市科技局", "", "")
+    with Catalog.open(path) as writer:
+        after = writer.document(DOC.id)
+        columns = {row[1] for row in writer.conn.execute("PRAGMA table_info(documents)")}
+    assert {"issuing_agency", "subject"} <= columns and after == before

@@ -53,7 +53,8 @@ def test_golden_page(name: str) -> None:
     got = document.__dict__
     for field in SCALARS:
         assert got[field] == want[field], field
-    assert got["topic"] == want.get("topic", ""), "topic"  # 主题分类, where the page has one
+    for field in ("topic", "issuing_agency", "subject"):  # 主题分类, 发文机关, 主题词 where given
+        assert got[field] == want.get(field, ""), field
     for field in ("written_date", "published_date"):
         value = got[field]
         assert (value.isoformat() if value else None) == want[field], field

@@ -361,3 +361,31 @@ def test_a_large_batch_is_analysed_in_parallel_processes(
     assert backend.stats().doc_count == 60
     assert backend.search(SearchQuery(text="资讯公开 第7次")).hits[0].id == "m07"
     backend.close()
+
+
+def test_the_issuing_agency_and_subject_words_are_searched_and_shown(engine: Engine) -> None:
+    """发文机关 beside a different 发布机构, and 主题词: a query naming either finds the
+    document (not in a title-only search), and a hit shows the issuer."""
+    issued = _doc(1, "浙江省盐业体制改革实施方案", "现将实施方案印发给你们，请认真贯彻实施。",
+                  agency="省政府办公厅", issuing_agency="浙江省人民政府")
+    keyed = _doc(2, "国家发展改革委国家能源局关于印发〈售电公司准入与退出管理办法〉和"
+                    "〈有序放开配电网业务管理办法〉的通知", "有序向社会资本放开配售电业务。",
+                 agency="国家发展改革委 国家能源局", issuing_agency="国家发展改革委 国家能源局",
+                 subject="发改经体, 国家发展改革委, 国家能源局, 售电公司, 准入, 退出, 有序, "
+                         "放开, 配电网, 管理办法, 通知")
+    writer = engine.open(writable=True)
+    assert writer.upsert([issued, keyed]) == 2
+    writer.close()
+    backend = engine.open()
+    try:
+        found = backend.search(SearchQuery(text="浙江省人民政府"))
+        assert [h.id for h in found.hits] == ["d01"]
+        assert (found.hits[0].agency, found.hits[0].issuing_agency) == ("省政府办公厅",
+                                                                        "浙江省人民政府")
+        assert _ids(backend, text="发改经体") == ["d02"]
+        assert _ids(backend, text="發改經體") == ["d02"]
+        assert _ids(backend, text="发改经体", scope="title") == []
+        assert _ids(backend, text="浙江省人民政府", scope="title") == []
+        assert backend.search(SearchQuery(agency="省政府办公厅")).total == 1
+    finally:
+        backend.close()

@@ -1,10 +1,10 @@
-"""有效性 wordings fold to three values; 主题分类 paths split into levels."""
+"""有效性 wordings fold to three values; 主题分类 paths split into levels, 主题词 into words."""
 
 from __future__ import annotations
 
 import pytest
 
-from disclosure_search.vocabulary.topics import topic_key, topic_path
+from disclosure_search.vocabulary.topics import subject_words, topic_key, topic_path
 from disclosure_search.vocabulary.validity import fold_validity
 
 
@@ -26,3 +26,15 @@ def test_validity_wordings_fold_to_three_values(published: str, folded: str) -> 
 def test_topic_paths_split_into_levels(published: str, path: tuple[str, ...]) -> None:
     assert topic_path(published) == path
     assert topic_key(published) == "\\".join(path)
+
+
+@pytest.mark.parametrize(
+    ("published", "words"),
+    [("科技 计划 通知", ("科技", "计划", "通知")),
+     ("发改经体, 国家发展改革委, 国家能源局, 售电公司", ("发改经体", "国家发展改革委", "国家能源局",
+                                                       "售电公司")),
+     ("盐业；体制\u3000改革、方案", ("盐业", "体制", "改革", "方案")),
+     ("通知 通知", ("通知",)), ("", ()), (" ， ", ())],
+)
+def test_subject_keywords_split_into_words(published: str, words: tuple[str, ...]) -> None:
+    assert subject_words(published) == words

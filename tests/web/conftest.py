@@ -95,7 +95,8 @@ def build_documents() -> list[Document]:
     ))
     docs.append(_doc(91, title="关于调整科技计划项目管理办法的通知",
                      body="第一条 项目资金按季度拨付。", topic="科技\\计划管理",
-                     validity="现行有效", written_date=date(2020, 3, 5)))
+                     validity="现行有效", written_date=date(2020, 3, 5),
+                     issuing_agency="南昌市人民政府", subject="科技 计划 通知"))
     docs.append(_doc(92, title="已撤下的公告公示", category="公告公示",
                      removed_at=datetime(2024, 3, 1, 9, 30, tzinfo=UTC)))
     return docs

@@ -79,7 +79,8 @@ def test_document_json_has_every_field(client: FlaskClient, site_data: SiteData)
     assert api == page
     for name in ("id", "source", "url", "title", "category", "category_raw", "doc_number",
                  "doc_number_norm", "index_number", "agency", "written_date",
-                 "published_date", "validity", "topic", "first_seen", "last_changed",
+                 "published_date", "validity", "topic", "issuing_agency", "subject",
+                 "subject_words", "first_seen", "last_changed",
                  "removed_at",
                  "body", "attachments", "captures", "versions"):
         assert name in api, name
@@ -169,3 +170,30 @@ def test_document_page_shows_the_topic(client: FlaskClient, site_data: SiteData)
     assert row is not None and row.find_next("td").get_text(strip=True) == "科技\\计划管理"
     api = client.get(f"/api/documents/{site_data.changed_id}").get_json()
     assert api["topic"] == "科技\\计划管理"
+
+
+def test_document_page_shows_the_issuing_agency_and_subject_words(
+    client: FlaskClient, site_data: SiteData
+) -> None:
+    soup = _soup(client, f"/doc/{site_data.changed_id}")
+    rows = {tr.th.get_text(): tr.td.get_text() for tr in soup.select("table.metadata tr")}
+    assert (rows["发布机构"], rows["发文机关"]) == ("南昌市科学技术局", "南昌市人民政府")
+    assert rows["主题词"] == "科技 计划 通知"
+    api = client.get(f"/api/documents/{site_data.changed_id}").get_json()
+    assert (api["agency"], api["issuing_agency"]) == ("南昌市科学技术局", "南昌市人民政府")
+    assert (api["subject"], api["subject_words"]) == ("科技 计划 通知", ["科技", "计划", "通知"])
+    plain = client.get(f"/api/documents/{site_data.plain_id}").get_json()
+    assert (plain["issuing_agency"], plain["subject_words"]) == ("", [])
+    assert "发文机关" not in _soup(client, f"/doc/{site_data.plain_id}").get_text()
+
+
+def test_a_hit_names_its_issuing_agency_when_it_differs(
+    client: FlaskClient, site_data: SiteData
+) -> None:
+    data = client.get("/api/search?q=计划管理办法&per_page=50").get_json()
+    (hit,) = [h for h in data["hits"] if h["id"] == site_data.changed_id]
+    assert (hit["agency"], hit["issuing_agency"]) == ("南昌市科学技术局", "南昌市人民政府")
+    assert {h["issuing_agency"] for h in data["hits"] if h["id"] != hit["id"]} <= {""}
+    page = _soup(client, "/search?q=计划管理办法&per_page=50")
+    issuers = [span.get_text() for span in page.select("li.hit .issuer")]
+    assert issuers == ["发文机关 南昌市人民政府"]

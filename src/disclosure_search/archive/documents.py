@@ -19,11 +19,11 @@ Change = Literal["new", "changed", "unchanged"]
 #: Document fields kept in a version's metadata (title and body have their own columns).
 VERSIONED_FIELDS = (
     "category", "category_raw", "doc_number", "doc_number_norm", "index_number", "agency",
-    "written_date", "published_date", "validity",
+    "written_date", "published_date", "validity", "issuing_agency", "subject",
 )
 _COLUMNS = (
     "title", "category", "category_raw", "doc_number", "doc_number_norm", "index_number",
-    "agency", "written_date", "published_date", "validity",
+    "agency", "written_date", "published_date", "validity", "issuing_agency", "subject",
 )
 
 
@@ -63,7 +63,11 @@ def _text(value: object) -> str:
 
 def change_summary(old_title: str, old_body: str, old_meta: dict[str, str],
                    doc: Document) -> str:
-    """A short note of what changed between a version and ``doc``: title, body size, fields."""
+    """A short note of what changed between a version and ``doc``: title, body size, fields.
+
+    A field the version does not record (stored before the extractor read it) is no change:
+    reading 发文机关 for the first time must not give every such page a new version.
+    """
     parts: list[str] = []
     if old_title != doc.title:
         parts.append(f"title: {old_title!r} → {doc.title!r}")
@@ -71,7 +75,7 @@ def change_summary(old_title: str, old_body: str, old_meta: dict[str, str],
         parts.append(f"body: {len(old_body)} → {len(doc.body)} characters")
     new_meta = _metadata(doc)
     changed = [k for k in sorted(set(old_meta) | set(new_meta))
-               if old_meta.get(k, "") != new_meta.get(k, "")]
+               if k in old_meta and old_meta[k] != new_meta.get(k, "")]
     if changed:
         parts.append("fields: " + ", ".join(changed))
     return "; ".join(parts)
@@ -130,6 +134,12 @@ class DocumentsMixin(Store):
         number = row["current_version"] + (1 if summary else 0)
         if summary:
             self._add_version(doc, number, capture_id, seen, summary)
+        elif current is not None and set(_metadata(doc)) - set(old_meta):
+            # the version now records the fields it lacked, so a later change shows
+            self.conn.execute(
+                "UPDATE versions SET metadata = ? WHERE document_id = ? AND number = ?",
+                (json.dumps({**_metadata(doc), **old_meta}, ensure_ascii=False), doc.id,
+                 number))
         values = [_text(getattr(doc, c)) or None if c.endswith("_date") else getattr(doc, c)
                   for c in _COLUMNS]
         self.conn.execute(
@@ -232,10 +242,12 @@ class DocumentsMixin(Store):
             (row["id"], row["current_version"]),
         )
         meta = json.loads(row["metadata"] or "{}")
+        known = row.keys()  # a reader may open a catalog the next writer has yet to migrate
+        columns: dict[str, Any] = {c: row[c] if c in known else "" for c in _COLUMNS[1:]
+                                   if not c.endswith("_date")}
         doc = Document(
             id=row["id"], source=row["source"], url=row["url"], title=row["title"],
-            body=current["body"] if current else "",
-            **{c: row[c] for c in _COLUMNS[1:] if not c.endswith("_date")},
+            body=current["body"] if current else "", **columns,
             written_date=_date(row["written_date"]), published_date=_date(row["published_date"]),
             first_seen=from_text(row["first_seen"]), last_changed=from_text(row["last_changed"]),
             removed_at=from_text(row["removed_at"]), capture_id=row["capture_id"],

@@ -112,6 +112,11 @@ CREATE TABLE attachments (
      "ALTER TABLE captures ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0;"),
     (4, "runs: a pass that walked every list page (a full sweep whatever it was asked for)",
      "ALTER TABLE runs ADD COLUMN swept INTEGER NOT NULL DEFAULT 0;"),
+    (5, "documents: 发文机关 (issuing authority) and 主题词 (subject keywords); pages archived "
+        "before are read for them again by reindex", """
+ALTER TABLE documents ADD COLUMN issuing_agency TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN subject TEXT NOT NULL DEFAULT '';
+"""),
 )
 
 

@@ -34,6 +34,12 @@ from disclosure_search.models import Document, document_id
 from disclosure_search.vocabulary.dates import iter_dates, parse_date
 from disclosure_search.vocabulary.doc_numbers import looks_like_doc_number, normalize_doc_number
 from disclosure_search.vocabulary.folding import to_simplified
+from disclosure_search.vocabulary.labels import (
+    ISSUING_AGENCY_LABELS,
+    SUBJECT_LABELS,
+    TOPIC_LABELS,
+    simplified_label,
+)
 
 logger = logging.getLogger(__name__)
 _METADATA_LINE = inline_label_pattern()
@@ -48,8 +54,6 @@ _MIN_BODY = 60
 _WEAK_LABELS = {"日期", "时间", "来源", "分类", "类别", "名称", "标题", "栏目", "索引", "关键词",
                 "关键字", "时效"}  # fmt: skip
 _MAX_METADATA_LINE = 160
-# 主题分类 in both scripts (labels are compared with spaces removed)
-_TOPIC_LABELS = frozenset({"主题分类", "主題分類"})
 _LIST_ITEMS = 8
 _HEADING_XPATH = etree.XPath(
     "descendant-or-self::*[contains(@class, 'title') or contains(@id, 'title')"
@@ -134,9 +138,13 @@ def _published_date(
     return parse_date(meta_content(root, _DATE_META)) or declared or _date_near(heading)
 
 
-def _topic(pairs: list[LabelPair]) -> str:
-    """The 主题分类 as published (``综合政务\\其他``), also when 信息分类 gave the category."""
-    return next((pair.value for pair in pairs if pair.label in _TOPIC_LABELS), "")
+def _labelled(pairs: list[LabelPair], labels: frozenset[str]) -> str:
+    """The value of the first pair whose label (in either script) is one of ``labels``.
+
+    For fields a more trusted label of the same kind would hide: the 主题分类 also when
+    信息分类 gave the category, the 发文机关 also when 发布机构 gave the agency.
+    """
+    return next((p.value for p in pairs if simplified_label(p.label) in labels), "")
 
 
 def _drop_metadata_lines(body: str) -> str:
@@ -279,10 +287,12 @@ def document_from_tree(
         doc_number_norm=normalize_doc_number(doc_number),
         index_number=fields.get("index_number", ""),
         agency=fields.get("agency", "") or meta_content(root, ("contentsource", "author")),
+        issuing_agency=_labelled(pairs, ISSUING_AGENCY_LABELS),
         written_date=parse_date(fields.get("written_date")),
         published_date=published,
         validity=fields.get("validity", ""),
-        topic=_topic(pairs),
+        topic=_labelled(pairs, TOPIC_LABELS),
+        subject=_labelled(pairs, SUBJECT_LABELS),
         attachments=attachments,
         language_hint=language_hint(title + body),
     )

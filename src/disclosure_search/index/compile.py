@@ -21,7 +21,8 @@ DOC_NUMBER_SCORE = 1_000_000.0
 #: partly (若干意见的通知) ranks above titles that merely contain its words apart.
 TITLE_RUN_SCORE = 25.0
 
-_WORD_FIELDS = {"all": ("title", "body", "attachments", "agency_words"), "title": ("title",)}
+_WORD_FIELDS = {"all": ("title", "body", "attachments", "agency_words", "subject"),
+                "title": ("title",)}
 # where a bigram inside a word can be: a two-character word, or the sub-word field
 _BIGRAM_FIELDS = {"all": ("title_grams", "body", "grams"), "title": ("title_grams",)}
 _PHRASE_FIELDS = {"all": ("title", "body"), "title": ("title",)}

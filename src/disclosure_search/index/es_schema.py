@@ -19,10 +19,12 @@ from disclosure_search.models import Document
 #: Token standing in for a stop word; analysis never produces it (not CJK, not a-z0-9).
 STOP_MARK = "\u2205"
 #: Fields holding analysed tokens (kept out of ``_source``: the archive has the text).
-TOKEN_FIELDS = ("title", "body", "attachments", "agency_words", "title_grams", "grams", "chars")
+TOKEN_FIELDS = ("title", "body", "attachments", "agency_words", "subject", "title_grams",
+                "grams", "chars")
 #: Fields shown in a result, as :func:`disclosure_search.index.hits.hit` reads them.
 SHOWN = ("id", "title", "excerpt", "attachment_excerpt", "doc_number", "category", "source",
-         "agency", "published", "written", "validity", "topic_raw", "first_seen", "url")
+         "agency", "issuing_agency", "published", "written", "validity", "topic_raw",
+         "first_seen", "url")
 _KEYWORDS = ("id", "doc_number_norm", "category", "source", "agency", "year", "validity",
              "topic", "fingerprint")
 _NUMBERS = ("published", "written", "seen")
@@ -40,6 +42,7 @@ def mapping() -> dict[str, Any]:
         "body": _text(positions=True, norms=True),
         "attachments": _text(positions=False, norms=False),
         "agency_words": _text(positions=False, norms=False),
+        "subject": _text(positions=False, norms=False),
         "topic_path": {"type": "keyword"},
         "title_grams": _text(positions=True, norms=False),
         "grams": _text(positions=False, norms=False),
@@ -80,7 +83,8 @@ def source(doc: Document) -> dict[str, Any]:
         "title": _positioned(doc.title),
         "body": _positioned(body),
         "attachments": _tokens(analyzer.iter_words(values.get("attachments", ""))),
-        "agency_words": _tokens(analyzer.iter_words(doc.agency)),
+        "agency_words": _tokens(analyzer.iter_words(values.get("agency_words", ""))),
+        "subject": _tokens(analyzer.iter_words(values.get("subject", ""))),
         "title_grams": _tokens(analyzer.iter_bigrams(doc.title)),
         "grams": _tokens(analyzer.iter_subgrams(body)),
         "chars": " ".join(sorted(analyzer.chargram_set(values.get("chars", "")))),

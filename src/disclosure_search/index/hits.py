@@ -29,6 +29,7 @@ def hit(
         category=stored.get("category", ""),
         doc_number=stored.get("doc_number", ""),
         agency=stored.get("agency", ""),
+        issuing_agency=stored.get("issuing_agency", ""),
         published_date=number_date(stored.get("published")),
         written_date=number_date(stored.get("written")),
         validity=stored.get("validity", ""),

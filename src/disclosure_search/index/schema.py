@@ -14,7 +14,7 @@ from whoosh.system import pack_uint
 from disclosure_search.index import analyzer
 from disclosure_search.models import Document
 from disclosure_search.vocabulary.doc_numbers import document_doc_number_keys
-from disclosure_search.vocabulary.topics import TOPIC_SEPARATOR, topic_path
+from disclosure_search.vocabulary.topics import TOPIC_SEPARATOR, subject_words, topic_path
 from disclosure_search.vocabulary.validity import fold_validity
 
 #: Characters of body text kept in the index for snippets (the archive has the full text).
@@ -22,7 +22,7 @@ EXCERPT_CHARS = 12_000
 #: Characters of attachment text kept for snippets when the body has no match.
 ATTACHMENT_EXCERPT_CHARS = 3_000
 #: Bump when the schema or the analysis changes: an index built by another version is rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 _SKIP_EMPTY = frozenset({
     "agency", "year", "category", "source", "doc_number_norm", "validity", "topic",
     "topic_path", "fingerprint",
@@ -171,8 +171,9 @@ def build_schema() -> fields.Schema:
     Word fields hold jieba search-mode words; title and body keep positions for quoted
     phrases. ``title_grams`` holds every bigram of the title (exact phrase matching on
     titles); ``grams`` holds the bigrams inside the body's long words (sub-word recall).
-    ``agency`` is the (normalised) 发布机构 as one value (facet, filter), ``agency_words`` the
-    same as words, so a query naming the agency finds its documents. ``validity`` is folded
+    ``agency`` is the (normalised) 发布机构 as one value (facet, filter), ``agency_words`` it
+    and the 发文机关 (``issuing_agency``, stored for display) as words, so a query naming
+    either finds its documents; ``subject`` holds the 主题词 as words. ``validity`` is folded
     to 有效/失效/废止; ``topic`` is the first level of the 主题分类 (facet) and ``topic_path``
     every prefix of its path (filter). ``written`` and ``seen`` are the 成文日期 and the day
     the archive first saw the document, as YYYYMMDD numbers.
@@ -195,6 +196,8 @@ def build_schema() -> fields.Schema:
         source=fields.ID(stored=True, sortable=True),
         agency=fields.ID(stored=True, sortable=True),
         agency_words=_text(words, phrase=False, field_boost=0.5),
+        issuing_agency=fields.STORED(),
+        subject=_text(words, phrase=False),
         published=fields.NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         written=fields.NUMERIC(int, bits=32, stored=True, signed=False),
         seen=fields.NUMERIC(int, bits=32, signed=False),
@@ -228,6 +231,13 @@ def doc_number_terms(doc: Document) -> list[str]:
     return sorted(document_doc_number_keys(doc.doc_number, doc.doc_number_norm))
 
 
+def agency_words(doc: Document) -> str:
+    """The text of the agency words field: the 发布机构, and the 发文机关 when it differs."""
+    if doc.issuing_agency and doc.issuing_agency != doc.agency:
+        return f"{doc.agency}\n{doc.issuing_agency}"
+    return doc.agency
+
+
 def topic_prefixes(path: tuple[str, ...]) -> str:
     """Return every prefix of a 主题分类 path joined by :data:`TOPIC_SEPARATOR`, comma-separated."""
     return ",".join(TOPIC_SEPARATOR.join(path[: n + 1]) for n in range(len(path)))
@@ -258,7 +268,9 @@ def document_fields(doc: Document) -> dict[str, Any]:
         "category": doc.category or "其他",
         "source": doc.source,
         "agency": doc.agency,
-        "agency_words": doc.agency,
+        "agency_words": agency_words(doc),
+        "issuing_agency": doc.issuing_agency,
+        "subject": " ".join(subject_words(doc.subject)),
         "published": date_number(doc.published_date),
         "written": date_number(doc.written_date),
         "seen": date_number(first_seen.date()) if first_seen else 0,

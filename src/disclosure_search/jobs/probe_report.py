@@ -80,6 +80,7 @@ def _document(n: int, doc: Document) -> str:
         ("网址", doc.url), ("标题", doc.title),
         ("分类", f"{doc.category}（页面所写：{doc.category_raw or '无'}）"),
         ("文号", doc.doc_number), ("索引号", doc.index_number), ("发布机构", doc.agency),
+        ("发文机关", doc.issuing_agency), ("主题词", doc.subject),
         ("成文日期", _date(doc.written_date)), ("发布日期", _date(doc.published_date)),
         ("有效性", doc.validity), ("主题分类", doc.topic), ("正文", _cut(doc.body)),
     ]

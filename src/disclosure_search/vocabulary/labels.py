@@ -38,6 +38,12 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
 # Labels pages really use in Traditional script that OpenCC's s2t does not produce.
 _EXTRA_TRADITIONAL = {"資訊分類": "category", "發布機構": "agency", "發布日期": "published_date",
                       "發布時間": "published_date", "發布單位": "agency"}  # fmt: skip
+#: Labels naming the issuing authority (发文机关) only, not who published the page (发布机构):
+#: they also count as ``agency`` when a page has no publisher label.
+ISSUING_AGENCY_LABELS = frozenset({"发文机关", "制发机关", "发文机构", "发文单位", "成文单位"})
+#: 主题分类 (a subject classification path) and 主题词 (subject keywords).
+TOPIC_LABELS = frozenset({"主题分类"})
+SUBJECT_LABELS = frozenset({"主题词"})
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,7 @@ from disclosure_search.web.present import hit_json, query_json
 #: Hits fetched per index query while streaming an export.
 CHUNK = 1000
 CSV_COLUMNS: tuple[str, ...] = (
-    "id", "title", "url", "source", "category", "doc_number", "agency",
+    "id", "title", "url", "source", "category", "doc_number", "agency", "issuing_agency",
     "published_date", "written_date", "validity", "topic", "first_seen", "link",
 )
 

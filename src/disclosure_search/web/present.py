@@ -17,6 +17,7 @@ from disclosure_search.models import (
     SearchResult,
     Version,
 )
+from disclosure_search.vocabulary.topics import subject_words
 
 #: Labels of the metadata fields on a document page, in the order a disclosure page shows them.
 FIELD_LABELS: tuple[tuple[str, str], ...] = (
@@ -24,7 +25,9 @@ FIELD_LABELS: tuple[tuple[str, str], ...] = (
     ("category", "分类"),
     ("category_raw", "原始分类"),
     ("topic", "主题分类"),
+    ("subject", "主题词"),
     ("agency", "发布机构"),
+    ("issuing_agency", "发文机关"),
     ("doc_number", "文号"),
     ("written_date", "成文日期"),
     ("published_date", "发布日期"),
@@ -106,6 +109,7 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "category": hit.category,
         "doc_number": hit.doc_number,
         "agency": hit.agency,
+        "issuing_agency": hit.issuing_agency,
         "published_date": iso(hit.published_date),
         "written_date": iso(hit.written_date),
         "validity": hit.validity,
@@ -193,10 +197,13 @@ def document_json(
         "doc_number_norm": doc.doc_number_norm,
         "index_number": doc.index_number,
         "agency": doc.agency,
+        "issuing_agency": doc.issuing_agency,
         "written_date": iso(doc.written_date),
         "published_date": iso(doc.published_date),
         "validity": doc.validity,
         "topic": doc.topic,
+        "subject": doc.subject,
+        "subject_words": list(subject_words(doc.subject)),
         "first_seen": iso(doc.first_seen),
         "last_changed": iso(doc.last_changed),
         "removed_at": iso(doc.removed_at),
