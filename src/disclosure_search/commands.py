@@ -112,7 +112,7 @@ def reindex(args: argparse.Namespace, settings: Settings) -> int:
         raise DisclosureSearchError(f"{settings.data_dir} 中还没有存档：请先运行 "
                                     "disclosure-search crawl")
     bar = Progress("重建索引")
-    with crawl_lock(settings.data_dir, wait_s=0):
+    with crawl_lock(settings.data_dir, wait_s=0, task="重建索引"):
         report = rebuild(settings, on_step=lambda stage, detail: bar.step(
             f"{STAGES.get(stage, stage)} {detail}"))
     bar.done()

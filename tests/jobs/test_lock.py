@@ -1,4 +1,5 @@
-"""The crawl lock between real processes: wait, refuse naming the holder, take over stale locks."""
+"""The archive lock between real processes: wait, refuse naming the holder, take over stale
+locks (the per-source locks: test_source_locks.py)."""
 
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ def test_second_crawl_is_refused_naming_the_holder(tmp_path: Path) -> None:
             CrawlLock(tmp_path, wait_s=0.6, poll_s=0.05).acquire()
         waited = time.monotonic() - started
         assert f"pid {child.pid}" in str(err.value)
-        assert "开始于 20" in str(err.value) and "另一次抓取正在进行" in str(err.value)
+        assert "开始于 20" in str(err.value) and "另一个任务正在进行" in str(err.value)
         assert 0.5 <= waited < 5
     finally:
         _finish(child, kill=True)

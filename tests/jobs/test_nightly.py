@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from disclosure_search.config import CrawlSettings, Settings
+from disclosure_search.config import CrawlSettings, Settings, SourceSettings
 from disclosure_search.errors import LockedError
 from disclosure_search.jobs.lock import crawl_lock, lock_path, read_holder
 from disclosure_search.jobs.nightly import full_sweep_due, nightly_job, run_locked_crawl
@@ -24,13 +24,17 @@ class _Recorder:
         self.on_call = on_call
 
     def __call__(self, settings: Settings, **kwargs: Any) -> str:
-        holder = read_holder(lock_path(settings.data_dir))
+        holder = read_holder(lock_path(settings.data_dir, "kjj"))
         kwargs["lock_pid"] = holder.pid if holder else None
         if self.on_call:
             self.on_call(kwargs)
         kwargs["stopped"] = kwargs["stop"].is_set() if kwargs.get("stop") else None
         self.calls.append(kwargs)
         return "report"
+
+
+#: The one source the job crawls here: its crawl lock is the one held.
+SOURCES = (SourceSettings(id="kjj", name="南昌市科技局", start_urls=("http://kjj.example.gov.cn/",)),)
 
 
 def _run(started: datetime, *, full: bool, status: str = "finished") -> CrawlRun:
@@ -52,14 +56,15 @@ def test_full_sweep_due_after_the_configured_days() -> None:
 
 
 def test_nightly_job_runs_the_crawl_holding_the_lock(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, crawl=CrawlSettings(full_sweep_days=7))
+    settings = Settings(data_dir=tmp_path, crawl=CrawlSettings(full_sweep_days=7),
+                        sources=SOURCES)
     recorder = _Recorder()
     assert nightly_job(settings, runner=recorder) == "report"
     (call,) = recorder.calls
     assert call["lock_pid"] == os.getpid()
     assert call["full"] is True  # no finished full sweep yet
     assert call["source_id"] is None
-    assert read_holder(lock_path(tmp_path)) is None  # released afterwards
+    assert read_holder(lock_path(tmp_path, "kjj")) is None  # released afterwards
 
 
 def test_sigterm_sets_the_stop_event_for_a_clean_stop(tmp_path: Path) -> None:
@@ -72,7 +77,7 @@ def test_sigterm_sets_the_stop_event_for_a_clean_stop(tmp_path: Path) -> None:
 
 
 def test_manual_crawl_refused_while_the_job_holds_the_lock(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path)
+    settings = Settings(data_dir=tmp_path, sources=SOURCES)
     errors: list[str] = []
 
     def _try_second(kwargs: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -224,14 +224,22 @@ class Catalog(DocumentsMixin):
             (to_text(datetime.now(UTC)), int(full), json.dumps(list(sources))),
         )
 
-    def interrupt_stale_runs(self, current: int) -> int:
-        """Mark runs other than ``current`` still shown as running (their process died) as
-        ``interrupted``; returns how many. Call it while holding the crawl lock."""
+    def interrupt_stale_runs(self, current: int, sources: Iterable[str]) -> int:
+        """Mark runs other than ``current`` still shown as running that covered one of
+        ``sources`` as ``interrupted`` (their process died); returns how many.
+
+        Call it while holding those sources' crawl locks: a live crawl of one of them would
+        hold its lock, so such a run is dead. A running crawl of other sources is left alone.
+        """
+        mine = set(sources)
         with self.lock, self.conn:
-            return self.conn.execute(
-                "UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND id != ?",
-                (current,),
-            ).rowcount
+            rows = self.conn.execute(
+                "SELECT id, sources FROM runs WHERE status = 'running' AND id != ?", (current,)
+            ).fetchall()
+            stale = [row[0] for row in rows if mine & set(json.loads(row[1] or "[]"))]
+            self.conn.executemany("UPDATE runs SET status = 'interrupted' WHERE id = ?",
+                                  [(run_id,) for run_id in stale])
+        return len(stale)
 
     def finish_run(self, run_id: int, status: str, counts: dict[str, dict[str, int]], *,
                    swept: bool = False) -> None:

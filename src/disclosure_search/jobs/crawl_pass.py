@@ -57,11 +57,12 @@ def crawl_into_archive(
     """Crawl ``sources`` (default: all configured) once, archiving every exchange.
 
     The run is recorded in the catalog as ``finished``, ``interrupted`` (``stop`` was set) or
-    ``failed`` (an unexpected error, which is re-raised after the run is closed). Runs left
-    ``running`` by a process that died are marked ``interrupted``: callers hold the crawl lock,
-    so no other crawl can be running. An incremental pass revalidates every known, not
-    removed document of a source with a conditional GET besides walking its newest list pages;
-    after a pass that did not finish it walks every list page, so it continues that pass.
+    ``failed`` (an unexpected error, which is re-raised after the run is closed). Runs of the
+    same sources left ``running`` by a process that died are marked ``interrupted``: callers
+    hold those sources' crawl locks, so no other crawl of them can be running. An incremental
+    pass revalidates every known, not removed document of a source with a conditional GET
+    besides walking its newest list pages; after a pass that did not finish it walks every
+    list page, so it continues that pass.
     Up to ``crawl.sources_at_once`` sources are crawled at the same time, each with its own
     robots.txt and every host with its own rate, into one WARC file and one run; within a
     source up to ``crawl.hosts_at_once`` hosts are fetched from side by side (the sink writes
@@ -75,7 +76,7 @@ def crawl_into_archive(
     own_catalog = catalog is None
     cat = catalog or Catalog.open(settings.catalog_path, archive_dir=settings.archive_dir)
     run_id = cat.start_run([s.id for s in chosen], full)
-    if cat.interrupt_stale_runs(run_id):
+    if cat.interrupt_stale_runs(run_id, [s.id for s in chosen]):
         log.warning("an earlier crawl died without finishing; its run is marked interrupted")
     result = RunResult(run_id, "running")
     fetcher = Fetcher(settings.crawl, rate=RateLimiter(settings.crawl.requests_per_second),

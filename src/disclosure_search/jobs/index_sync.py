@@ -118,7 +118,7 @@ def catch_up_settings(settings: Settings) -> CatchUp | None:
     if not settings.catalog_path.exists():
         return None
     try:
-        with crawl_lock(settings.data_dir, wait_s=0), Catalog.open(
+        with crawl_lock(settings.data_dir, wait_s=0, task="同步索引"), Catalog.open(
                 settings.catalog_path, archive_dir=settings.archive_dir) as catalog:
             backend = open_backend(settings.index_dir, writable=True, config=settings.index)
             try:

@@ -1,4 +1,4 @@
-"""The nightly job: take the crawl lock, run one crawl pass, stop cleanly on SIGTERM."""
+"""The nightly job: take the crawl locks, run one crawl pass, stop cleanly on SIGTERM."""
 
 from __future__ import annotations
 
@@ -112,7 +112,10 @@ def run_locked_crawl(
     wait_s: float = 0.0,
     runner: Runner | None = None,
 ) -> Any:
-    """Run one crawl pass while holding the crawl lock (what ``crawl`` and the job share).
+    """Run one crawl pass holding its sources' crawl locks (what ``crawl`` and the job share).
+
+    Crawls of other sources may run beside it in other processes; a crawl of the same
+    source may not.
 
     Args:
         settings: the resolved settings.
@@ -128,11 +131,13 @@ def run_locked_crawl(
         The pipeline's CrawlReport.
 
     Raises:
-        LockedError: another crawl still holds the lock after ``wait_s``.
+        LockedError: another crawl of one of these sources, or work on the whole archive
+            (``reindex``), still holds its lock after ``wait_s``.
     """
     run = runner or _default_runner()
-    with crawl_lock(settings.data_dir, wait_s=wait_s) as lock:
-        log.info("crawl lock taken (%s)", lock.path)
+    sources = [source_id] if source_id else [s.id for s in settings.sources]
+    with crawl_lock(settings.data_dir, sources=sources, wait_s=wait_s):
+        log.info("crawl locks taken (%s)", ", ".join(sources))
         extra = {"on_step": on_step} if on_step else {}
         return run(settings, source_id=source_id, full=full, stop=stop,
                    on_progress=on_progress, **extra)

@@ -20,6 +20,7 @@ from disclosure_search.jobs import index_sync
 from disclosure_search.jobs.crawl_pass import crawl_into_archive
 from disclosure_search.jobs.extraction import StepCallback, extract_pending
 from disclosure_search.jobs.ledger import Ledger
+from disclosure_search.jobs.lock import index_lock
 from disclosure_search.jobs.page_reader import PageExtractor
 from disclosure_search.reports import watchlist
 from disclosure_search.reports.watchlist import Recheck
@@ -175,9 +176,19 @@ def _catch_up(settings: Settings, catalog: Catalog, on_step: StepCallback | None
               rebuild: bool = False, stop: threading.Event | None = None) -> int:
     """Bring the index to the catalog's state (rebuilt whole when ``rebuild``); return writes.
 
+    Holds the index lock: a crawl of another source that ends meanwhile waits its turn.
+
     Raises:
-        Stopped: ``stop`` was set during a rebuild.
+        Stopped: ``stop`` was set during a rebuild, or while waiting for the lock.
     """
+    with index_lock(settings.data_dir, stop) as held:
+        if not held:
+            raise Stopped("indexing not started: the run was asked to stop")
+        return _write_index(settings, catalog, on_step, rebuild, stop)
+
+
+def _write_index(settings: Settings, catalog: Catalog, on_step: StepCallback | None,
+                 rebuild: bool, stop: threading.Event | None) -> int:
     backend = open_backend(settings.index_dir, writable=True, config=settings.index)
     try:
         if rebuild:
