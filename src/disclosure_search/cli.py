@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="检索范围：all 全文（默认）或 title 仅标题")
     p.add_argument("--category", help="分类，如 规范性文件")
     p.add_argument("--source", help="来源 id")
-    p.add_argument("--agency", help="发布机构（名称的一部分亦可，如 科技局）")
+    p.add_argument("--agency", help="发布机构或发文机关（名称的一部分亦可，如 科技局）")
     p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="发布日期起")
     p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="发布日期止")
     _option(p, "written-from", metavar="YYYY-MM-DD", help="成文日期起")

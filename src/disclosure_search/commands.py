@@ -184,7 +184,7 @@ def _result_json(settings: Settings, result: Any) -> dict[str, Any]:
 
 
 #: Facets as the shell prints them.
-FACETS = {"category": "分类", "year": "年份", "source": "来源", "agency": "发布机构",
+FACETS = {"category": "分类", "year": "年份", "source": "来源", "agency": "发布/发文机关",
           "validity": "有效性", "topic": "主题分类"}
 
 

@@ -389,3 +389,33 @@ def test_the_issuing_agency_and_subject_words_are_searched_and_shown(engine: Eng
         assert backend.search(SearchQuery(agency="省政府办公厅")).total == 1
     finally:
         backend.close()
+
+
+def test_the_agency_filter_and_facet_know_the_issuer_too(engine: Engine) -> None:
+    """A citizen filtering by the 发文机关 finds what another office published for it; the
+    agency facet counts a document once under each name it carries, and a hit's agency
+    stays the 发布机构."""
+    issued = _doc(1, "浙江省盐业体制改革实施方案", "现将实施方案印发给你们。",
+                  agency="浙江省人民政府办公厅", issuing_agency="浙江省人民政府")
+    own = _doc(2, "浙江省人民政府关于公布省级权力清单的通知", "公布权力清单。",
+               agency="浙江省人民政府", issuing_agency="浙江省人民政府")
+    office = _doc(3, "关于做好春节假期值班工作的通知", "做好值班。",
+                  agency="浙江省人民政府办公厅")
+    writer = engine.open(writable=True)
+    assert writer.upsert([issued, own, office]) == 3
+    writer.close()
+    backend = engine.open()
+    try:
+        everything = backend.search(SearchQuery())
+        assert everything.facets["agency"] == {"浙江省人民政府": 2, "浙江省人民政府办公厅": 2}
+        # a whole name, as a facet link gives it: the issuer's and its own documents
+        found = backend.search(SearchQuery(agency="浙江省人民政府", sort="oldest"))
+        assert [h.id for h in found.hits] == ["d01", "d02"]
+        assert [h.agency for h in found.hits] == ["浙江省人民政府办公厅", "浙江省人民政府"]
+        assert found.facets["agency"] == {"浙江省人民政府": 2, "浙江省人民政府办公厅": 1}
+        # part of a name, either script
+        assert backend.search(SearchQuery(agency="省人民政府")).total == 3
+        assert _ids(backend, agency="辦公廳", sort="oldest") == ["d01", "d03"]
+        assert backend.search(SearchQuery(agency="国务院")).total == 0
+    finally:
+        backend.close()

@@ -202,7 +202,7 @@ def test_year_facet_reaches_every_year_and_agency_is_picked_from_the_list(
     page.locator("#agency").fill("科学技术")
     page.locator("#agency").press("Enter")
     page.wait_for_url("**agency=**")
-    assert "发布机构：科学技术" in page.locator(".active-filters").inner_text()
+    assert "发布/发文机关：科学技术" in page.locator(".active-filters").inner_text()
     for meta in page.locator("li.hit .meta").all_inner_texts():
         assert "南昌市科学技术局" in meta
     _shot(page, "results-agency-partial")

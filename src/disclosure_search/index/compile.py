@@ -21,6 +21,8 @@ DOC_NUMBER_SCORE = 1_000_000.0
 #: partly (若干意见的通知) ranks above titles that merely contain its words apart.
 TITLE_RUN_SCORE = 25.0
 
+#: Where an agency filter looks: the 发布机构, and the 发文机关 where it differs.
+AGENCY_FIELDS = ("agency", "issuer")
 _WORD_FIELDS = {"all": ("title", "body", "attachments", "agency_words", "subject"),
                 "title": ("title",)}
 # where a bigram inside a word can be: a two-character word, or the sub-word field
@@ -140,8 +142,8 @@ def filter_query(query: SearchQuery, agencies: Iterable[str] = ()) -> wq.Query |
     Args:
         query: the search; see :class:`~disclosure_search.models.SearchQuery` for what each
             filter means.
-        agencies: the agency names in the index; ``query.agency`` keeps those containing it
-            (script and width folded).
+        agencies: the agency names in the index (发布机构 and 发文机关); ``query.agency``
+            keeps the documents either of whose names contains it (script and width folded).
     """
     terms: list[wq.Query] = [
         wq.Term(name, value)
@@ -154,7 +156,8 @@ def filter_query(query: SearchQuery, agencies: Iterable[str] = ()) -> wq.Query |
     ]
     if query.agency:
         names = agency_matches(query.agency, agencies)
-        terms.append(wq.Or([wq.Term("agency", a) for a in names]) if names else wq.NullQuery)
+        terms.append(wq.Or([wq.Term(f, a) for a in names for f in AGENCY_FIELDS])
+                     if names else wq.NullQuery)
     if query.topic:
         terms.append(wq.Term("topic_path", topic_key(query.topic)))
     if query.doc_number:

@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
@@ -272,10 +272,11 @@ class ElasticsearchBackend:
         return found
 
     def _agencies(self) -> list[str]:
-        """Return the agency names in the index (for partial agency filters)."""
-        found = self.client.search(index=self.alias, size=0, aggs={"agency": {
-            "terms": {"field": "agency", "size": 65_000}}})
-        return [str(b["key"]) for b in found["aggregations"]["agency"]["buckets"]]
+        """Return the agency names in the index, 发布机构 and 发文机关 (for agency filters)."""
+        found = self.client.search(index=self.alias, size=0, aggs={
+            field: {"terms": {"field": field, "size": 65_000}} for field in qc.AGENCY_FIELDS})
+        return sorted({str(b["key"]) for field in qc.AGENCY_FIELDS
+                       for b in found["aggregations"][field]["buckets"]})
 
     def _search(self, body: dict[str, Any], **kw: Any) -> dict[str, Any]:
         return dict(self.client.search(index=self.alias, track_total_hits=True,
@@ -331,15 +332,24 @@ def _as_query_error() -> Iterator[None]:
 
 
 def _aggs() -> dict[str, Any]:
-    return {name: {"terms": {"field": name, "size": _FACET_SIZE}} for name in _FACETS}
+    return {name: {"terms": {"field": name, "size": _FACET_SIZE}}
+            for name in (*_FACETS, "issuer")}
 
 
 def _facets(found: dict[str, Any]) -> dict[str, dict[str, int]]:
-    """Facet counts, most frequent first; a facet without values is an empty dict."""
+    """Facet counts, most frequent first; a facet without values is an empty dict.
+
+    A document counts under its agency (发布机构) and under a different issuer (发文机关).
+    """
     out: dict[str, dict[str, int]] = {}
     aggs = found.get("aggregations", {})
     for name in _FACETS:
         buckets = aggs.get(name, {}).get("buckets", [])
-        counts = {str(b["key"]): int(b["doc_count"]) for b in buckets if b["key"] != ""}
+        if name == "agency":
+            buckets = buckets + aggs.get("issuer", {}).get("buckets", [])
+        counts: Counter[str] = Counter()
+        for b in buckets:
+            if b["key"] != "":
+                counts[str(b["key"])] += int(b["doc_count"])
         out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return out

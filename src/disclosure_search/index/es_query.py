@@ -16,6 +16,7 @@ from disclosure_search.index.compile import (
     _BIGRAM_FIELDS,
     _PHRASE_FIELDS,
     _WORD_FIELDS,
+    AGENCY_FIELDS,
     DOC_NUMBER_SCORE,
     TITLE_RUN_SCORE,
     _unique,
@@ -138,7 +139,8 @@ def filter_clauses(query: SearchQuery, agencies: Iterable[str] = ()) -> list[Cla
     ]
     if query.agency:
         names = agency_matches(query.agency, agencies)
-        out.append({"terms": {"agency": names}} if names else MATCH_NONE)
+        out.append(_any([{"terms": {f: names}} for f in AGENCY_FIELDS]) if names
+                   else MATCH_NONE)
     if query.topic:
         out.append({"term": {"topic_path": topic_key(query.topic)}})
     if query.doc_number:

@@ -25,8 +25,8 @@ TOKEN_FIELDS = ("title", "body", "attachments", "agency_words", "subject", "titl
 SHOWN = ("id", "title", "excerpt", "attachment_excerpt", "doc_number", "category", "source",
          "agency", "issuing_agency", "published", "written", "validity", "topic_raw",
          "first_seen", "url")
-_KEYWORDS = ("id", "doc_number_norm", "category", "source", "agency", "year", "validity",
-             "topic", "fingerprint")
+_KEYWORDS = ("id", "doc_number_norm", "category", "source", "agency", "issuer", "year",
+             "validity", "topic", "fingerprint")
 _NUMBERS = ("published", "written", "seen")
 
 

@@ -22,9 +22,9 @@ EXCERPT_CHARS = 12_000
 #: Characters of attachment text kept for snippets when the body has no match.
 ATTACHMENT_EXCERPT_CHARS = 3_000
 #: Bump when the schema or the analysis changes: an index built by another version is rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 _SKIP_EMPTY = frozenset({
-    "agency", "year", "category", "source", "doc_number_norm", "validity", "topic",
+    "agency", "issuer", "year", "category", "source", "doc_number_norm", "validity", "topic",
     "topic_path", "fingerprint",
 })
 
@@ -171,9 +171,11 @@ def build_schema() -> fields.Schema:
     Word fields hold jieba search-mode words; title and body keep positions for quoted
     phrases. ``title_grams`` holds every bigram of the title (exact phrase matching on
     titles); ``grams`` holds the bigrams inside the body's long words (sub-word recall).
-    ``agency`` is the (normalised) 发布机构 as one value (facet, filter), ``agency_words`` it
-    and the 发文机关 (``issuing_agency``, stored for display) as words, so a query naming
-    either finds its documents; ``subject`` holds the 主题词 as words. ``validity`` is folded
+    ``agency`` is the (normalised) 发布机构 as one value (facet, filter), ``issuer`` the
+    (normalised) 发文机关 when it differs from it (the agency facet and filter count and
+    find a document under both names), ``agency_words`` both as words, so a query naming
+    either finds its documents; ``issuing_agency`` is the 发文机关 stored for display;
+    ``subject`` holds the 主题词 as words. ``validity`` is folded
     to 有效/失效/废止; ``topic`` is the first level of the 主题分类 (facet) and ``topic_path``
     every prefix of its path (filter). ``written`` and ``seen`` are the 成文日期 and the day
     the archive first saw the document, as YYYYMMDD numbers.
@@ -195,6 +197,7 @@ def build_schema() -> fields.Schema:
         category=fields.ID(stored=True, sortable=True),
         source=fields.ID(stored=True, sortable=True),
         agency=fields.ID(stored=True, sortable=True),
+        issuer=fields.ID(sortable=True),
         agency_words=_text(words, phrase=False, field_boost=0.5),
         issuing_agency=fields.STORED(),
         subject=_text(words, phrase=False),
@@ -231,11 +234,15 @@ def doc_number_terms(doc: Document) -> list[str]:
     return sorted(document_doc_number_keys(doc.doc_number, doc.doc_number_norm))
 
 
+def issuer(doc: Document) -> str:
+    """The 发文机关 as a name of its own: "" when the page names none or it is the 发布机构."""
+    return doc.issuing_agency if doc.issuing_agency != doc.agency else ""
+
+
 def agency_words(doc: Document) -> str:
     """The text of the agency words field: the 发布机构, and the 发文机关 when it differs."""
-    if doc.issuing_agency and doc.issuing_agency != doc.agency:
-        return f"{doc.agency}\n{doc.issuing_agency}"
-    return doc.agency
+    other = issuer(doc)
+    return f"{doc.agency}\n{other}" if other else doc.agency
 
 
 def topic_prefixes(path: tuple[str, ...]) -> str:
@@ -268,6 +275,7 @@ def document_fields(doc: Document) -> dict[str, Any]:
         "category": doc.category or "其他",
         "source": doc.source,
         "agency": doc.agency,
+        "issuer": issuer(doc),
         "agency_words": agency_words(doc),
         "issuing_agency": doc.issuing_agency,
         "subject": " ".join(subject_words(doc.subject)),

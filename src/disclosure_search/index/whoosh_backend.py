@@ -332,9 +332,9 @@ class WhooshBackend:
         )
 
     def _agencies(self, engine: Engine) -> list[str]:
-        """Return the agency names in the index (for partial agency filters)."""
-        return [term.decode("utf-8") if isinstance(term, bytes) else term
-                for term in engine.reader.lexicon("agency")]
+        """Return the agency names in the index, 发布机构 and 发文机关 (for agency filters)."""
+        return sorted({term.decode("utf-8") if isinstance(term, bytes) else term
+                       for field in qc.AGENCY_FIELDS for term in engine.reader.lexicon(field)})
 
     def _engine(self) -> Engine:
         """Return the matching engine of the current generation (built once per generation)."""
@@ -394,10 +394,15 @@ def _codec() -> W3Codec:
 
 
 def _count(engine: Engine, docnums: int) -> dict[str, dict[str, int]]:
-    """Count facet values over the whole result, most frequent first; empty values left out."""
+    """Count facet values over the whole result, most frequent first; empty values left out.
+
+    A document counts under its agency (发布机构) and under a different issuer (发文机关).
+    """
     out: dict[str, dict[str, int]] = {}
     for name in _FACETS:
         counts = engine.facet_counts(name, docnums)
+        if name == "agency":
+            counts.update(engine.facet_counts("issuer", docnums))
         counts.pop("", None)
         out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return out

@@ -83,7 +83,7 @@ def _when(hit: SearchHit, settings: Settings) -> datetime:
 
 def _describe(args: dict[str, str]) -> str:
     labels = {"q": "检索词", "in": "范围", "category": "分类", "source": "来源",
-              "agency": "发布机构", "from": "发布日期起", "to": "发布日期止",
+              "agency": "发布/发文机关", "from": "发布日期起", "to": "发布日期止",
               "written_from": "成文日期起", "written_to": "成文日期止", "validity": "有效性",
               "doc_number": "文号", "topic": "主题分类", "since": "新增自"}
     parts = [f"{labels[k]}：{v}" for k, v in args.items() if k in labels]

@@ -80,7 +80,7 @@ def resolve_agency(query: SearchQuery, agency_name: Callable[[str], str],
     Args:
         query: a parsed search.
         agency_name: the settings' :meth:`~disclosure_search.config.Settings.agency_name`.
-        known: every agency (发布机构) in the index, most documents first.
+        known: every agency in the index (发布机构 and 发文机关), most documents first.
 
     Raises:
         QueryError: no indexed agency's name contains the text (the message lists some).
@@ -90,10 +90,10 @@ def resolve_agency(query: SearchQuery, agency_name: Callable[[str], str],
     agency = agency_name(query.agency)
     wanted = fold(agency)
     if not any(wanted in fold(name) for name in known):
-        examples = "、".join(known[:5]) or "（索引中尚无发布机构）"
+        examples = "、".join(known[:5]) or "（索引中尚无机构）"
         raise QueryError(
-            f"没有发布机构的名称包含“{query.agency}”。可以输入名称的一部分，"
-            f"如“科技局”；已收录的发布机构有：{examples}{'等' if len(known) > 5 else ''}。"
+            f"没有发布机构或发文机关的名称包含“{query.agency}”。可以输入名称的一部分，"
+            f"如“科技局”；已收录的机构有：{examples}{'等' if len(known) > 5 else ''}。"
         )
     return replace(query, agency=agency)
 

@@ -32,7 +32,7 @@ YEARS_SHOWN = 8
 #: Facets listed on the results page: (facet, request argument, heading).
 FACETS: tuple[tuple[str, str, str], ...] = (
     ("category", "category", "分类"),
-    ("agency", "agency", "发布机构"),
+    ("agency", "agency", "发布/发文机关"),
     ("validity", "validity", "有效性"),
     ("topic", "topic", "主题分类"),
     ("source", "source", "来源"),
@@ -149,7 +149,7 @@ def parse_request() -> SearchQuery:
 
 
 def all_agencies() -> list[str]:
-    """Every agency (发布机构) in the index, most documents first."""
+    """Every agency in the index (发布机构 and 发文机关), most documents first."""
     whole = run_search(SearchQuery(per_page=1, snippets=False))
     return list(whole.facets.get("agency", {}))
 
@@ -203,7 +203,7 @@ def active_filters(query: SearchQuery) -> list[Filter]:
         ("范围", "仅标题" if query.scope == "title" else None, {"in": None}),
         ("分类", query.category, {"category": None}),
         ("来源", names.get(query.source or "", query.source), {"source": None}),
-        ("发布机构", query.agency, {"agency": None}),
+        ("发布/发文机关", query.agency, {"agency": None}),
         ("有效性", query.validity, {"validity": None}),
         ("主题分类", query.topic, {"topic": None}),
         ("文号", query.doc_number, {"doc_number": None}),
