@@ -128,11 +128,13 @@ class Site:
 
 
 def detail_html(title: str, body: str = "", attachments: tuple[str, ...] = (),
-                charset: str = "utf-8", agency: str = "") -> str:
+                charset: str = "utf-8", agency: str = "", issuing_agency: str = "") -> str:
     """A detail page as disclosure sites publish them: meta tags and a 索引号/文号 table
-    (and 发布机构 when ``agency`` is given)."""
+    (and 发布机构, 发文机关 when ``agency``, ``issuing_agency`` are given)."""
     files = "".join(f'<a href="{a}">附件{i}</a>' for i, a in enumerate(attachments, 1))
     issuer = f"<tr><td>发布机构：</td><td>{agency}</td></tr>" if agency else ""
+    if issuing_agency:
+        issuer += f"<tr><td>发文机关：</td><td>{issuing_agency}</td></tr>"
     return (
         f'<html><head><meta charset="{charset}"><meta name="ArticleTitle" content="{title}">'
         f'<meta name="PubDate" content="2020-09-30 10:00"><title>{title}</title></head><body>'

@@ -17,15 +17,19 @@ from disclosure_search.sample_portal.data import load_documents
 
 BUREAU, OFFICE = "示例市科技局", "示例市人民政府办公厅"
 RENAMED = "示例市科学技术局"
+#: the 发文机关 of what the office publishes, as its pages spell it, and its full name
+ISSUER, ISSUER_NAMED = "示例市政府", "示例市人民政府"
 
 
-def _fill(site: Site) -> None:
+def _fill(site: Site, issuer: str = "") -> None:
+    """Three documents of the bureau, two of the office (issued by ``issuer`` if given)."""
     docs = [d for d in load_documents() if d.agency == BUREAU][:3]
     docs += [d for d in load_documents() if d.agency == OFFICE][:2]
     links = [(f"/xxgk/t2020010{n}_{n}.html", d.title) for n, d in enumerate(docs)]
     site.add("/xxgk/index.html", list_html(links))
     for (path, _), doc in zip(links, docs, strict=True):
-        site.add(path, detail_html(doc.title, doc.body, agency=doc.agency))
+        site.add(path, detail_html(doc.title, doc.body, agency=doc.agency,
+                                   issuing_agency=issuer if doc.agency == OFFICE else ""))
 
 
 def _settings(site: Site, root: Path, agencies: str = "") -> Settings:
@@ -72,3 +76,34 @@ def test_a_changed_agencies_table_reaches_the_index_at_the_next_catch_up(
     assert _agencies(settings, BUREAU) == ({BUREAU: 3, OFFICE: 2}, 3)
     again = catch_up_settings(settings)
     assert again is not None and (again.indexed, again.removed) == (0, 0)
+
+
+def test_the_agencies_table_names_the_issuing_agency_too(
+    site: Site, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The office publishes what the city government issued, under a short spelling: the
+    table's full name reaches the facet, the filter and the hits once the table says so."""
+    _fill(site, issuer=ISSUER)
+    settings = _settings(site, tmp_path)
+    assert run_crawl(settings).indexed == 5
+    assert _agencies(settings, ISSUER) == ({BUREAU: 3, OFFICE: 2, ISSUER: 2}, 2)
+
+    renamed = _settings(site, tmp_path, f'[agencies]\n"{ISSUER_NAMED}" = ["{ISSUER}"]\n')
+    assert main(["--config", str(renamed.config_path), "verify"]) == 1
+    assert "索引中已过时" in capsys.readouterr().out
+    caught = catch_up_settings(renamed)
+    assert caught is not None and caught.indexed == 2  # only the documents it issued
+    assert _agencies(renamed, ISSUER_NAMED) == ({BUREAU: 3, OFFICE: 2, ISSUER_NAMED: 2}, 2)
+    backend = open_backend(renamed.index_dir, config=renamed.index)
+    try:
+        hits = backend.search(SearchQuery(agency=ISSUER_NAMED)).hits
+    finally:
+        backend.close()
+    assert {(h.agency, h.issuing_agency) for h in hits} == {(OFFICE, ISSUER_NAMED)}
+    assert main(["--config", str(renamed.config_path), "verify"]) == 0
+    capsys.readouterr()
+
+    # the issuer named as the publisher: one name, counted once per document
+    same = _settings(site, tmp_path, f'[agencies]\n"{OFFICE}" = ["{ISSUER}"]\n')
+    assert catch_up_settings(same) is not None
+    assert _agencies(same, OFFICE) == ({BUREAU: 3, OFFICE: 2}, 2)

@@ -204,10 +204,11 @@ class DocumentsMixin(Store):
         """Every document's id and the fingerprint of its current content."""
         return {row[0]: row[1] for row in self.fetch_all("SELECT id, fingerprint FROM documents")}
 
-    def fingerprints_and_agencies(self) -> dict[str, tuple[str, str]]:
-        """Every document's id, its fingerprint and its agency (发布机构) as published."""
-        return {row[0]: (row[1], row[2] or "") for row in self.fetch_all(
-            "SELECT id, fingerprint, agency FROM documents")}
+    def fingerprints_and_agencies(self) -> dict[str, tuple[str, str, str]]:
+        """Every document's id, its fingerprint, its agency (发布机构) and its issuing agency
+        (发文机关) as published."""
+        return {row[0]: (row[1], row[2] or "", row[3] or "") for row in self.fetch_all(
+            "SELECT id, fingerprint, agency, issuing_agency FROM documents")}
 
     def document_urls(self, source: str, include_removed: bool = False) -> list[str]:
         """Detail-page URLs of the source's documents (not those marked removed), oldest first."""

@@ -7,9 +7,10 @@ kill at any moment, and :func:`catch_up` is all a crawl, ``reindex`` or ``serve`
 bring the index to the catalog's state.
 
 What the index holds also depends on one setting: the ``[agencies]`` table names the agency
-of a document. The fingerprint the index keeps carries that name whenever the table renames
-the agency (:func:`indexed_fingerprint`), so a change of the table makes exactly the
-documents whose shown name changes stale, and the next catch-up writes them again.
+(发布机构) and the issuing agency (发文机关) of a document. The fingerprint the index keeps
+carries those names whenever the table renames either (:func:`indexed_fingerprint`), so a
+change of the table makes exactly the documents whose shown names change stale, and the
+next catch-up writes them again.
 """
 
 from __future__ import annotations
@@ -49,21 +50,33 @@ class IndexDiff:
 AgencyName = Callable[[str], str]
 
 
-def indexed_fingerprint(fingerprint: str, agency: str, shown: str) -> str:
+def indexed_fingerprint(fingerprint: str, names: tuple[tuple[str, str], ...]) -> str:
     """The fingerprint the index holds for a document: the catalog's ``fingerprint``, with
-    the ``shown`` name of its ``agency`` added when ``[agencies]`` gives it another name."""
-    if shown == agency:
+    the names shown added when ``[agencies]`` renames one of them.
+
+    ``names`` holds (as published, as shown) pairs: the agency (发布机构) first, then the
+    issuing agency (发文机关). A name the table leaves alone adds nothing, so the same
+    fingerprint means the same indexed names.
+    """
+    shown = [name if name != published else "" for published, name in names]
+    if not any(shown):
         return fingerprint
-    return f"{fingerprint}-{hashlib.sha256(shown.encode('utf-8')).hexdigest()[:12]}"
+    digest = hashlib.sha256("\n".join(shown).rstrip("\n").encode("utf-8")).hexdigest()[:12]
+    return f"{fingerprint}-{digest}"
+
+
+def _named(agency_name: AgencyName, *published: str) -> tuple[tuple[str, str], ...]:
+    """Each published name with the name ``[agencies]`` shows for it ("" stays "")."""
+    return tuple((name, agency_name(name) if name else name) for name in published)
 
 
 def wanted(catalog: Catalog, agency_name: AgencyName | None = None) -> dict[str, str]:
     """Every catalog document's id and the fingerprint the index should hold for it."""
     rows = catalog.fingerprints_and_agencies()
     if agency_name is None:
-        return {doc_id: fp for doc_id, (fp, _) in rows.items()}
-    return {doc_id: indexed_fingerprint(fp, agency, agency_name(agency) if agency else agency)
-            for doc_id, (fp, agency) in rows.items()}
+        return {doc_id: fp for doc_id, (fp, _, _) in rows.items()}
+    return {doc_id: indexed_fingerprint(fp, _named(agency_name, agency, issuer))
+            for doc_id, (fp, agency, issuer) in rows.items()}
 
 
 def compare(catalog: Catalog, backend: SearchBackend,
@@ -173,7 +186,8 @@ def rebuild(catalog: Catalog, backend: SearchBackend, on_step: StepCallback | No
 def _documents(catalog: Catalog, ids: Iterable[str], on_step: StepCallback | None,
                agency_name: AgencyName | None,
                stop: threading.Event | None) -> Iterator[Document]:
-    """Yield the catalog's current state of ``ids`` (those it still has), agencies named.
+    """Yield the catalog's current state of ``ids`` (those it still has), agencies named
+    (发布机构 and 发文机关, as ``[agencies]`` says).
 
     Raises:
         Stopped: ``stop`` was set.
@@ -184,10 +198,10 @@ def _documents(catalog: Catalog, ids: Iterable[str], on_step: StepCallback | Non
         doc = catalog.document(doc_id)
         if doc is None:
             continue
-        if agency_name is not None and doc.agency:
-            shown = agency_name(doc.agency)
-            doc = replace(doc, agency=shown,
-                          fingerprint=indexed_fingerprint(doc.fingerprint, doc.agency, shown))
+        if agency_name is not None:
+            names = _named(agency_name, doc.agency, doc.issuing_agency)
+            doc = replace(doc, agency=names[0][1], issuing_agency=names[1][1],
+                          fingerprint=indexed_fingerprint(doc.fingerprint, names))
         if on_step:
             on_step("index", doc.url)
         yield doc
