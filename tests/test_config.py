@@ -1,4 +1,4 @@
-"""Tests for config.py: the TOML contract, its errors, and the override order."""
+"""Tests for the config package: the TOML contract, its errors, and the override order."""
 
 from __future__ import annotations
 
