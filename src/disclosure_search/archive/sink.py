@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import threading
 from pathlib import Path
 
@@ -12,8 +11,6 @@ from disclosure_search.archive.warc import WarcWriter
 from disclosure_search.config import Settings
 from disclosure_search.crawl.contracts import Outcome, PageReading, RecordResult
 from disclosure_search.models import FetchedPage, PageKind
-
-log = logging.getLogger(__name__)
 
 
 class ArchiveSink:

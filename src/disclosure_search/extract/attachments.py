@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import logging
 import re
 import zipfile
 import zlib
@@ -15,8 +14,6 @@ from lxml import etree
 
 from disclosure_search.errors import ExtractError, UnsupportedFileError
 from disclosure_search.vocabulary.attachments import attachment_type
-
-logger = logging.getLogger(__name__)
 
 #: Extracted text is cut at this many characters; the index needs no more.
 MAX_TEXT_CHARS = 200_000

@@ -108,8 +108,3 @@ def normalize_category(label: str, extra: Mapping[str, str] | None = None) -> st
         if keyword in whole:
             return category
     return OTHER
-
-
-def is_known_category(label: str, extra: Mapping[str, str] | None = None) -> bool:
-    """Return True when ``label`` maps to a category other than "其他"."""
-    return normalize_category(label, extra) != OTHER

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import logging
 import marshal
 import multiprocessing
 import operator
@@ -34,8 +33,6 @@ from typing import IO, Any
 from whoosh import writing
 
 from disclosure_search.errors import SearchIndexError
-
-log = logging.getLogger(__name__)
 
 #: Documents sent to a worker at a time.
 BATCH = 32

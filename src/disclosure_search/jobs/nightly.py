@@ -31,11 +31,6 @@ def request_stop() -> None:
     _STOP.set()
 
 
-def stop_event() -> threading.Event:
-    """Return this process's stop event (set by SIGTERM, cleared when a new job starts)."""
-    return _STOP
-
-
 @contextlib.contextmanager
 def stop_on_signals(stop: threading.Event) -> Iterator[None]:
     """Set ``stop`` on SIGTERM and SIGINT while inside the block (main thread only).

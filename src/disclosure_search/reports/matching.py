@@ -171,13 +171,6 @@ class DocumentMatcher:
             yield score, doc
 
 
-def title_similarity(a: str, b: str) -> float:
-    """Return how alike two folded titles are, 0..1 (difflib's ratio of matching characters)."""
-    if not a or not b:
-        return 0.0
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
 def _note_number_mismatch(match: Match, keys: set[str]) -> Match:
     doc = match.document
     if doc is None or not doc.doc_number:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import urljoin, urlsplit
 
@@ -10,8 +9,6 @@ import lxml.html
 from lxml import etree
 
 from disclosure_search.htmltree import parse_text
-
-log = logging.getLogger(__name__)
 
 LIVE_LINK_TITLE = "原网站链接（在新窗口打开实时网站，非存档内容）"
 _SAFE_SCHEMES = {"http", "https", "mailto", "ftp"}

@@ -27,8 +27,6 @@ bp = Blueprint("search", __name__)
 
 #: Entries in a feed: the newest matches.
 FEED_ENTRIES = 30
-#: Years listed before the rest fold away under "更多年份".
-YEARS_SHOWN = 8
 #: Facets listed on the results page: (facet, request argument, heading).
 FACETS: tuple[tuple[str, str, str], ...] = (
     ("category", "category", "分类"),

@@ -79,11 +79,3 @@ def close_session(settings: Settings, sid: str) -> None:
     """Delete one session (logout)."""
     with connect(settings) as conn:
         conn.execute("DELETE FROM staff_sessions WHERE id = ?", (sid,))
-
-
-def sessions_of(settings: Settings, user: str) -> int:
-    """How many sessions ``user`` has open."""
-    with connect(settings) as conn:
-        found: int = conn.execute("SELECT count(*) FROM staff_sessions WHERE user = ?",
-                                  (user,)).fetchone()[0]
-    return found

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime
 from typing import Any
 
@@ -14,8 +13,6 @@ from disclosure_search.vocabulary.dates import TYPED_DATE_FORM, TypedDateError, 
 from disclosure_search.web import auth, present
 from disclosure_search.web.auditlog import ACTION_LABELS
 from disclosure_search.web.context import resources
-
-log = logging.getLogger(__name__)
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 api_bp = Blueprint("staff_api", __name__)
