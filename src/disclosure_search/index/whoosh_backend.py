@@ -20,13 +20,14 @@ from whoosh.index import LockError
 from whoosh.searching import Searcher
 
 from disclosure_search.errors import SearchIndexError
-from disclosure_search.index import analyzer, snippets, storage
+from disclosure_search.index import analyzer, literal, snippets, storage
 from disclosure_search.index import compile as qc
 from disclosure_search.index.bitsets import from_bits
 from disclosure_search.index.bulk import write_segments
-from disclosure_search.index.engine import Engine, SplitCodec
+from disclosure_search.index.codec import SplitCodec
+from disclosure_search.index.engine import Engine
 from disclosure_search.index.hits import hit
-from disclosure_search.index.query import Leaf, as_any
+from disclosure_search.index.query import as_any
 from disclosure_search.index.schema import (
     SCHEMA_VERSION,
     build_schema,
@@ -49,12 +50,6 @@ BULK_CHUNK = 50_000
 #: Postings per block on disk; reading a term's postings costs one decode per block.
 POSTING_BLOCK = 512
 _FACETS = ("category", "year", "source", "agency", "validity", "topic")
-#: Score added to a document whose stored text holds a one-word query as typed (a piece
-#: copied from it), checked among the best :data:`LITERAL_WINDOW` by score.
-LITERAL_SCORE = 50.0
-LITERAL_WINDOW = 50
-#: Shorter words are everyday words, ranked by the word fields alone.
-LITERAL_MIN_CHARS = 4
 #: File in the index folder naming the schema version the index was built with.
 SCHEMA_MARKER = "SCHEMA_VERSION"
 
@@ -315,10 +310,11 @@ class WhooshBackend:
             matched = engine.docs(wq.And([text, filters]) if filters is not None else text)
         limit = query.page * query.per_page
         if tree is not None and query.sort == "relevance":
-            piece = _copied_piece(tree)
-            top = engine.rank(text, matched, max(limit, LITERAL_WINDOW) if piece else limit)
+            piece = literal.copied_piece(tree)
+            window = max(limit, literal.LITERAL_WINDOW) if piece else limit
+            top = engine.rank(text, matched, window)
             if piece:
-                top = _literal_first(engine, top, piece)[:limit]
+                top = literal.literal_first(engine, top, piece)[:limit]
         else:  # browsing has nothing to rank by: newest first
             top = engine.by_date(matched, query.sort != "oldest", limit)
         first = (query.page - 1) * query.per_page
@@ -358,34 +354,6 @@ class WhooshBackend:
             self._retired.close()
         self._searcher.close()
         self._index.close()
-
-
-def _copied_piece(tree: Any) -> str:
-    """The query as one copied piece of text (one plain word of 4+ characters), or ""."""
-    plain = isinstance(tree, Leaf) and not tree.phrase and tree.scope == "all"
-    return tree.text if plain and len(tree.text) >= LITERAL_MIN_CHARS else ""
-
-
-def _literal_first(
-    engine: Engine, top: list[tuple[int, float]], piece: str
-) -> list[tuple[int, float]]:
-    """Rerank: documents whose stored title or excerpts hold ``piece`` as typed come first.
-
-    The ``chars`` field finds every document holding all two-character pieces of a copied
-    piece, anywhere; the one that holds it unbroken is the one it was copied from.
-    """
-    folded = analyzer.fold(piece)
-    ids = engine.column("id")
-    scored = []
-    for docnum, score in top:
-        stored = engine.searcher.stored_fields(docnum)
-        texts = (stored.get("title", ""), stored.get("excerpt", ""),
-                 stored.get("attachment_excerpt", ""))
-        if any(piece in t or folded in t for t in texts):
-            score += LITERAL_SCORE
-        scored.append((score, ids[docnum], docnum))
-    scored.sort(reverse=True)
-    return [(docnum, score) for score, _, docnum in scored]
 
 
 def _codec() -> W3Codec:
