@@ -9,6 +9,7 @@ from whoosh import query as wq
 
 from disclosure_search.errors import QueryError
 from disclosure_search.index import analyzer
+from disclosure_search.index.matching import Reorder
 from disclosure_search.index.query import Leaf, Node, QueryTree, leaves, parse
 from disclosure_search.index.schema import date_number
 from disclosure_search.models import SearchQuery
@@ -49,7 +50,7 @@ def _phrase(field: str, tokens: list[str], slop: int = 1) -> wq.Query:
 
 def _title_run(grams: list[str]) -> wq.Query:
     """A bonus for titles holding the text unbroken (its bigrams in sequence)."""
-    return wq.ConstantScoreQuery(_phrase("title_grams", grams), TITLE_RUN_SCORE)
+    return Reorder(_phrase("title_grams", grams), TITLE_RUN_SCORE)
 
 
 def _phrase_query(leaf: Leaf) -> wq.Query:

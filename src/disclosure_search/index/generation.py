@@ -11,6 +11,7 @@ from array import array
 from collections import OrderedDict
 from typing import Any
 
+import numpy as np
 from whoosh.searching import Searcher
 
 from disclosure_search.index.bitsets import to_bits
@@ -19,14 +20,15 @@ from disclosure_search.index.codec import read_postings
 #: Memory (MB, estimated) for the postings and scores kept per index generation, LRU.
 POSTINGS_CACHE_MB = 120
 
-Scores = dict[int, float] | array
+#: A term's BM25 scores: one per posting, or one per document for a frequent term.
+Scores = np.ndarray
 
 
 class Term:
     """One term's cached postings: bitset, document numbers, weights, and BM25 scores once ranked.
 
-    The document numbers and weights are packed arrays (8 bytes a posting); scores are a dict
-    for rare terms and a dense array (8 bytes a document) for frequent ones.
+    The document numbers and weights are packed arrays (8 bytes a posting); scores are 8 bytes
+    a posting for rare terms and a dense array (8 bytes a document) for frequent ones.
     """
 
     __slots__ = ("bits", "count", "docnums", "scores", "weights")
@@ -38,10 +40,7 @@ class Term:
 
     def nbytes(self) -> int:
         """Return the estimated memory this entry holds."""
-        scores = self.scores
-        held = 0 if scores is None else (
-            scores.itemsize * len(scores) if isinstance(scores, array) else 100 * len(scores)
-        )
+        held = 0 if self.scores is None else self.scores.nbytes
         return 200 + self.bits.bit_length() // 8 + 8 * self.count + held
 
 

@@ -16,6 +16,13 @@ from whoosh.searching import Searcher
 from disclosure_search.index.bitsets import from_bits, to_bits
 from disclosure_search.index.generation import Generation
 
+
+class Reorder(wq.ConstantScoreQuery):
+    """A constant bonus for documents its query matches, which the enclosing query matches
+    anyway (a title run): it changes the order, never the set, so matching skips it and
+    ranking looks for it among the candidates only."""
+
+
 #: Phrase results (bitsets) kept per index generation.
 PHRASE_CACHE = 1024
 #: Documents between two stored prefixes of the date order (date ranges are prefix XORs).
@@ -44,7 +51,8 @@ class Matching(Generation):
         if isinstance(query, wq.Or):
             result = 0
             for sub in query.subqueries:
-                result |= self.docs(sub)
+                if not isinstance(sub, Reorder):
+                    result |= self.docs(sub)
             return result
         if isinstance(query, wq.Not):
             return self.universe() & ~self.docs(query.query)
@@ -58,11 +66,37 @@ class Matching(Generation):
             return self._date_range(query.start, query.end)
         return self._phrase(query)
 
-    def _phrase(self, query: wq.Query) -> int:
-        """Return a phrase's documents: Whoosh's positional matcher, only when all words occur."""
-        cached = self._phrases.get(query)
-        if cached is not None:
-            return cached
+    def docs_within(self, query: wq.Query, within: int) -> int:
+        """Return the documents of ``within`` that ``query`` matches.
+
+        A phrase not yet evaluated is looked for in those documents only (a title-run bonus
+        over the few candidates of a result, not over every title holding its words).
+        """
+        if not isinstance(query, wq.Phrase) or query in self._phrases:
+            return self.docs(query) & within
+        possible = self._possible(query) & within
+        if not possible:
+            return 0
+        found = []
+        documents = from_bits(possible)
+        for searcher, offset in self.searcher.leaf_searchers():
+            end = offset + searcher.reader().doc_count_all()
+            inside = documents[bisect.bisect_left(documents, offset):
+                               bisect.bisect_left(documents, end)]
+            if not inside:
+                continue
+            matcher = query.matcher(searcher)
+            for docnum in inside:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum - offset:
+                    matcher.skip_to(docnum - offset)
+                if matcher.is_active() and matcher.id() == docnum - offset:
+                    found.append(docnum)
+        return to_bits(found, self.size)
+
+    def _possible(self, query: wq.Query) -> int:
+        """Return the documents holding every word of a phrase (all, if it has no words)."""
         words = getattr(query, "words", None)
         field = getattr(query, "fieldname", None)
         possible = self.universe()
@@ -71,6 +105,14 @@ class Matching(Generation):
                 possible &= self.term(field, word).bits
                 if not possible:
                     break
+        return possible
+
+    def _phrase(self, query: wq.Query) -> int:
+        """Return a phrase's documents: Whoosh's positional matcher, only when all words occur."""
+        cached = self._phrases.get(query)
+        if cached is not None:
+            return cached
+        possible = self._possible(query)
         found = to_bits(self.searcher.docs_for_query(query), self.size) if possible else 0
         self._phrases[query] = found
         if len(self._phrases) > PHRASE_CACHE:

@@ -2,26 +2,23 @@
 
 BM25 is the formula Whoosh uses by default (K1 1.2, B 0.75; title and body normalised by
 their length, other fields scored as of average length), with a Lucene-style idf over live
-documents. Each term's contribution per document is computed once per generation with
-C-level ``map`` over its packed postings; a frequent term is scored only for the candidates
-when they are far fewer. Ties are broken by document id, never by indexing order.
+documents. Each term's contribution per posting is computed once per generation in numpy
+over its packed postings; a frequent term is scored only for the candidates when they are
+far fewer. Ties are broken by document id, never by indexing order.
 """
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import itertools
 import math
-import operator
-from array import array
-from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from disclosure_search.index.bitsets import flags_of, from_bits
+from disclosure_search.index.bitsets import flags_array, flags_of, numbers_of
 from disclosure_search.index.generation import Scores, Term
 from disclosure_search.index.matching import Matching
 
@@ -39,7 +36,7 @@ class Ranking(Matching):
 
     def __init__(self, searcher: Searcher) -> None:
         super().__init__(searcher)
-        self._lengths: dict[str, list[float] | None] = {}
+        self._lengths: dict[str, np.ndarray | None] = {}
         self._date_orders: dict[bool, list[int]] = {}
 
     def by_date(self, candidates: int, newest: bool, limit: int) -> list[tuple[int, float]]:
@@ -56,7 +53,7 @@ class Ranking(Matching):
         chosen = itertools.compress(order, map(flags.__getitem__, order))
         return [(d, 0.0) for d in itertools.islice(chosen, limit)]
 
-    def _norms(self, field: str) -> list[float] | None:
+    def _norms(self, field: str) -> np.ndarray | None:
         if field not in _NORMALISED:
             return None
         if field not in self._lengths:
@@ -64,53 +61,60 @@ class Ranking(Matching):
             # such as a page that only says 详见附件 and links its file.
             lengths = [self.reader.doc_field_length(d, field, 0) or 0 for d in range(self.size)]
             average = max(1.0, self.reader.field_length(field) / self.doc_count)
-            self._lengths[field] = [K1 * (1 - B + B * n / average) for n in lengths]
+            self._lengths[field] = K1 * (1 - B + B * np.array(lengths, np.float64) / average)
         return self._lengths[field]
 
-    def _scores(self, field: str, text: str) -> Scores:
-        """Return a term's BM25 contribution per document, computed once per generation.
+    def _bm25(self, field: str, entry: Term, at: np.ndarray | None = None,
+              docnums: np.ndarray | None = None) -> np.ndarray:
+        """Return ``idf * weight * (K1 + 1) / (weight + norm)`` for a term's postings.
 
-        ``idf * weight * (K1 + 1) / (weight + norm)`` evaluated with ``map`` over the packed
-        postings: the same floating-point operations in the same order, at C speed.
-        """
-        entry = self.term(field, text)
-        if entry.scores is None:
-            count, docnums, weights = entry.count, entry.docnums, entry.weights
-            idf = math.log(1 + (self.doc_count - count + 0.5) / (count + 0.5)) if count else 0.0
-            norms = self._norms(field)
-            norm = map(norms.__getitem__, docnums) if norms else itertools.repeat(K1)
-            top = map(operator.mul, map(operator.mul, itertools.repeat(idf), weights),
-                      itertools.repeat(K1 + 1))
-            values = map(operator.truediv, top, map(operator.add, weights, norm))
-            if count > self.size * _DENSE_SHARE:
-                dense = array("d", bytes(8 * self.size))
-                deque(map(dense.__setitem__, docnums, values), maxlen=0)
-                entry.scores = dense
-            else:
-                entry.scores = dict(zip(docnums, values, strict=True))
-            self._cached_bytes += entry.nbytes() - 8 * count - 200 - entry.bits.bit_length() // 8
-            self._evict()
-        return entry.scores
-
-    def _candidate_scores(self, field: str, entry: Term, docnums: list[int]) -> list[float]:
-        """A frequent term's BM25 contribution for a few candidates only (not cached).
-
-        Scoring all of a term's postings costs one operation per posting; when the candidates
-        are far fewer, look each one up in the sorted postings instead. The arithmetic is the
-        same as :meth:`_scores`, in the same order, so the scores are identical.
+        ``at`` picks some of the postings (positions in the term's arrays) and ``docnums`` are
+        their document numbers; without them, all postings. The floating-point operations
+        are the ones of the formula, in its order, so every score is the same whichever way
+        it is computed.
         """
         count = entry.count
         idf = math.log(1 + (self.doc_count - count + 0.5) / (count + 0.5))
+        weights = np.frombuffer(entry.weights, np.float32).astype(np.float64)
+        if at is not None:
+            weights = weights[at]
+        else:
+            docnums = np.frombuffer(entry.docnums, np.uint32)
         norms = self._norms(field)
-        postings, weights = entry.docnums, entry.weights
-        out = [0.0] * len(docnums)
-        at = map(bisect.bisect_left, itertools.repeat(postings), docnums)
-        for n, (docnum, i) in enumerate(zip(docnums, at, strict=True)):
-            if i < count and postings[i] == docnum:
-                weight = weights[i]
-                norm = norms[docnum] if norms else K1
-                out[n] = idf * weight * (K1 + 1) / (weight + norm)
-        return out
+        norm = norms[docnums] if norms is not None else K1
+        return idf * weights * (K1 + 1) / (weights + norm)
+
+    def _scores(self, field: str, text: str) -> Scores:
+        """Return a term's BM25 contribution per posting (or per document, for a frequent
+        term: a dense array), computed once per generation."""
+        entry = self.term(field, text)
+        if entry.scores is None:
+            values = self._bm25(field, entry)
+            if entry.count > self.size * _DENSE_SHARE:
+                dense = np.zeros(self.size, np.float64)
+                dense[np.frombuffer(entry.docnums, np.uint32)] = values
+                values = dense
+            entry.scores = values
+            self._cached_bytes += values.nbytes
+            self._evict()
+        return entry.scores
+
+    def _term_part(self, field: str, text: str, entry: Term, docnums: np.ndarray) -> np.ndarray:
+        """Return a term's BM25 contribution for each candidate (0.0 where it is absent).
+
+        A frequent term with far more postings than there are candidates is scored for the
+        candidates only (not cached); the others once for all their postings.
+        """
+        if entry.scores is None and len(docnums) * _PARTIAL_SHARE < entry.count:
+            at, found = _positions(entry, docnums)
+            part = np.zeros(len(docnums), np.float64)
+            part[found] = self._bm25(field, entry, at[found], docnums[found])
+            return part
+        scores = self._scores(field, text)
+        if entry.count > self.size * _DENSE_SHARE:  # one score per document
+            return scores[docnums]
+        at, found = _positions(entry, docnums)
+        return np.where(found, scores[at], 0.0)
 
     def rank(self, query: wq.Query, candidates: int, limit: int) -> list[tuple[int, float]]:
         """Return the ``limit`` best candidates by BM25 over the query's positive terms.
@@ -119,38 +123,34 @@ class Ranking(Matching):
         ties are broken by document id (the larger first), never by indexing order, so an
         index rebuilt from the archive ranks exactly as the live one.
         """
-        docnums = from_bits(candidates)
-        zero = itertools.repeat(0.0)
-        parts: list[Iterator[float]] = []
+        docnums = numbers_of(candidates)
+        if limit <= 0 or not len(docnums):
+            return []
+        totals = np.zeros(len(docnums), np.float64)
         for field, text in dict.fromkeys(_positive_terms(query)):
             entry = self.term(field, text)
-            if not entry.count:
-                continue
-            if entry.scores is None and len(docnums) * _PARTIAL_SHARE < entry.count:
-                parts.append(iter(self._candidate_scores(field, entry, docnums)))
-                continue
-            scores = self._scores(field, text)
-            if isinstance(scores, array):
-                parts.append(map(scores.__getitem__, docnums))
-            else:
-                parts.append(map(scores.get, docnums, zero))
+            if entry.count:
+                totals = totals + self._term_part(field, text, entry, docnums)
         for bonus_query, bonus in _bonuses(query):
-            flags = flags_of(self.docs(bonus_query) & candidates, self.size)
-            extra = itertools.repeat(bonus)
-            parts.append(map(operator.mul, map(flags.__getitem__, docnums), extra))
-        totals: Iterable[float] = [0.0] * len(docnums)
-        for part in parts:
-            totals = map(operator.add, totals, part)
-        summed: list[float] = list(totals)
-        if len(summed) > limit:  # only documents at or above the limit-th best score
-            floor = heapq.nlargest(limit, summed)[-1]
-            keep = list(map(operator.ge, summed, itertools.repeat(floor)))
-            summed = list(itertools.compress(summed, keep))
-            docnums = list(itertools.compress(docnums, keep))
+            flags = flags_array(self.docs_within(bonus_query, candidates), self.size)[docnums]
+            totals = totals + flags.astype(np.float64) * bonus
+        if len(totals) > limit:  # only documents at or above the limit-th best score
+            floor = np.partition(totals, len(totals) - limit)[len(totals) - limit]
+            keep = totals >= floor
+            totals, docnums = totals[keep], docnums[keep]
         ids = self.column("id")
-        keyed = zip(summed, map(ids.__getitem__, docnums), docnums, strict=True)
+        numbers = docnums.tolist()
+        keyed = zip(totals.tolist(), map(ids.__getitem__, numbers), numbers, strict=True)
         best = heapq.nlargest(limit, keyed)
         return [(docnum, score) for score, _, docnum in best]
+
+
+def _positions(entry: Term, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return where each document number is (or would be) in a term's sorted postings, and
+    whether it is there."""
+    postings = np.frombuffer(entry.docnums, np.uint32)
+    at = np.minimum(np.searchsorted(postings, docnums), entry.count - 1)
+    return at, postings[at] == docnums
 
 
 def _positive_terms(query: wq.Query, negated: bool = False) -> Iterable[tuple[str, str]]:
